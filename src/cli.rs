@@ -1,0 +1,104 @@
+//! Command-line definitions (clap). Arguments are turned into validated settings here, once;
+//! nothing past this module knows about clap's types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::data::{LoadOptions, MissingPolicy, Task};
+
+/// The folder of bundled datasets used when no file is given.
+pub const DEFAULT_DATASET_DIR: &str = "datasets";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "modelbench",
+    version,
+    about = "Is a neural network worth it on your data? Compare the article's sigmoid network with simple models.",
+    long_about = "modelbench trains the sigmoid network of \"The Truth about Neural Networks\" beside \
+decision trees, SVMs and other simple models on the same cross-validation folds of your CSV data, \
+and reports accuracy, training time and model size so that choosing a model is a measurement.\n\n\
+Start with `modelbench inspect your.csv` to see how the file is read."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Reproduce the article's worked examples and print them beside the article's figures.
+    Article,
+    /// Show how CSV files are read: rows, features, task, classes with counts, missing values.
+    Inspect {
+        /// CSV files to inspect [default: every CSV in ./datasets]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        load: LoadArgs,
+    },
+}
+
+/// How to read the CSV files (shared by every subcommand that reads data).
+#[derive(Debug, Clone, Args)]
+pub struct LoadArgs {
+    /// Name of the target column [default: the last column]
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// Force the task [default: inferred; a string target or at most 20 distinct integers is classification]
+    #[arg(long, value_enum)]
+    pub task: Option<Task>,
+    /// What to do with missing cells (empty, NA, N/A, NaN, ?, null)
+    #[arg(long, value_enum, default_value_t = MissingPolicy::Impute)]
+    pub missing: MissingPolicy,
+    /// Field delimiter: ',', ';', 'tab' or any single ASCII character [default: sniffed from the header]
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Refuse a categorical column with more distinct values than this (it is an identifier)
+    #[arg(long, value_name = "N", default_value_t = LoadOptions::default().max_categories)]
+    pub max_categories: usize,
+    /// Refuse files larger than this many bytes
+    #[arg(long, value_name = "BYTES", default_value_t = LoadOptions::default().max_bytes)]
+    pub max_bytes: u64,
+}
+
+impl LoadArgs {
+    pub fn to_options(&self) -> LoadOptions {
+        LoadOptions {
+            target: self.target.clone(),
+            task: self.task,
+            missing: self.missing,
+            delimiter: self.delimiter,
+            max_categories: self.max_categories,
+            max_bytes: self.max_bytes,
+            ..LoadOptions::default()
+        }
+    }
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if text.len() == 1 && text.is_ascii() && text != "\"" => Ok(text.as_bytes()[0]),
+        _ => Err(format!(
+            "delimiter must be one ASCII character or 'tab', but was '{text}'"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn delimiter_accepts_tab_and_single_characters() {
+        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+        assert_eq!(parse_delimiter(";"), Ok(b';'));
+        assert!(parse_delimiter(";;").is_err());
+    }
+}

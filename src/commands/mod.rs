@@ -1,0 +1,55 @@
+//! One function per subcommand: each takes validated settings, does the work and prints.
+
+mod article;
+mod inspect;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::cli::{Cli, Command, DEFAULT_DATASET_DIR};
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Article => article::run(),
+        Command::Inspect { files, load } => inspect::run(&files, &load.to_options()),
+    }
+}
+
+/// The files given, or every `.csv` in the bundled dataset folder, sorted by name.
+pub(crate) fn files_or_bundled(files: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    if !files.is_empty() {
+        return Ok(files.to_vec());
+    }
+    let dir = Path::new(DEFAULT_DATASET_DIR);
+    let found = csv_files_in(dir).with_context(|| {
+        format!(
+            "no file given and cannot list '{}'; run modelbench from the project folder or name CSV files",
+            dir.display()
+        )
+    })?;
+    if found.is_empty() {
+        anyhow::bail!(
+            "no file given and '{}' holds no .csv files; name CSV files to use",
+            dir.display()
+        );
+    }
+    Ok(found)
+}
+
+fn csv_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}

@@ -1,0 +1,487 @@
+//! The [`Dataset`] type and its assembly from a typed table: one-hot encoding of categorical
+//! columns, the missing-value policy, task inference and class labels.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::read::RawTable;
+use super::schema::{infer_kind, is_missing_token, parse_number, ColumnKind};
+use super::{ColumnRef, DataError, DataErrorKind, LoadOptions, MissingPolicy};
+
+/// An integer target with at most this many distinct values is taken as classes.
+const MAX_INTEGER_CLASSES: usize = 20;
+
+/// Classification or regression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Task {
+    Classification,
+    Regression,
+}
+
+impl std::fmt::Display for Task {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Task::Classification => "classification",
+            Task::Regression => "regression",
+        })
+    }
+}
+
+/// What is predicted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Target {
+    /// Class index per row, into `names` (sorted: numerically for integer labels).
+    Classes {
+        names: Vec<String>,
+        labels: Vec<usize>,
+    },
+    /// A number per row.
+    Values(Vec<f64>),
+}
+
+/// A column of the file as it became features.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FeatureColumn {
+    /// One numeric feature at `index`.
+    Numeric { name: String, index: usize },
+    /// One-hot features `first_index .. first_index + levels.len()`, one per level.
+    Categorical {
+        name: String,
+        levels: Vec<String>,
+        first_index: usize,
+    },
+}
+
+/// What loading changed or noticed, for warnings and `inspect`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadReport {
+    /// Data rows in the file.
+    pub rows_in_file: usize,
+    /// Rows removed because their target was missing.
+    pub dropped_missing_target: usize,
+    /// Rows removed by `--missing drop` because a feature was missing.
+    pub dropped_missing_feature: usize,
+    /// Missing feature cells left for imputation, per source column (name, count).
+    pub missing_by_column: Vec<(String, usize)>,
+    /// Sentences to show the user as warnings.
+    pub warnings: Vec<String>,
+}
+
+/// A loaded table: features (NaN where a value is missing and left for imputation), the
+/// target, and where it came from.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// File stem, used as the dataset's name in reports.
+    pub name: String,
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    /// Rows × encoded features.
+    pub features: Array2<f64>,
+    /// Name of each encoded feature (`column=level` for one-hot features).
+    pub feature_names: Vec<String>,
+    /// The source columns behind the features.
+    pub columns: Vec<FeatureColumn>,
+    pub target_name: String,
+    pub target: Target,
+    pub report: LoadReport,
+}
+
+impl Dataset {
+    pub fn task(&self) -> Task {
+        match self.target {
+            Target::Classes { .. } => Task::Classification,
+            Target::Values(_) => Task::Regression,
+        }
+    }
+
+    pub fn n_rows(&self) -> usize {
+        self.features.nrows()
+    }
+
+    /// Class names, empty for regression.
+    pub fn class_names(&self) -> &[String] {
+        match &self.target {
+            Target::Classes { names, .. } => names,
+            Target::Values(_) => &[],
+        }
+    }
+
+    /// Rows per class, in class order; empty for regression.
+    pub fn class_counts(&self) -> Vec<usize> {
+        match &self.target {
+            Target::Classes { names, labels } => {
+                let mut counts = vec![0; names.len()];
+                labels.iter().for_each(|&l| counts[l] += 1);
+                counts
+            }
+            Target::Values(_) => Vec::new(),
+        }
+    }
+
+    /// Whether any feature value is missing (left as NaN for imputation).
+    pub fn has_missing(&self) -> bool {
+        self.report.missing_by_column.iter().any(|(_, n)| *n > 0)
+    }
+}
+
+/// One cell after typing, before encoding.
+#[derive(Clone, Copy)]
+enum Cell {
+    Number(f64),
+    Level(usize),
+    Missing,
+}
+
+pub(crate) fn build(
+    path: &Path,
+    bytes: &[u8],
+    table: RawTable,
+    options: &LoadOptions,
+) -> Result<Dataset, DataError> {
+    let err = |kind| DataError::file(path, kind);
+    let target_index = match &options.target {
+        None => table.headers.len() - 1,
+        Some(name) => table
+            .headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| {
+                err(DataErrorKind::UnknownTarget {
+                    name: name.clone(),
+                    available: table.headers.join(", "),
+                })
+            })?,
+    };
+    if table.headers.len() < 2 {
+        return Err(err(DataErrorKind::NoFeatures).at_line(1));
+    }
+    let target_ref = ColumnRef::new(target_index, &table.headers[target_index]);
+    let feature_indices: Vec<usize> = (0..table.headers.len())
+        .filter(|&i| i != target_index)
+        .collect();
+
+    // Type each feature column from all its cells.
+    let mut kinds = Vec::new();
+    for &col in &feature_indices {
+        kinds.push(infer_kind(table.rows.iter().map(|r| r[col].as_str())));
+    }
+
+    // Walk the rows once: apply the missing policy, parse numbers, collect levels.
+    let mut levels: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); feature_indices.len()];
+    let mut kept_rows: Vec<usize> = Vec::new();
+    let mut report = LoadReport {
+        rows_in_file: table.rows.len(),
+        ..LoadReport::default()
+    };
+    for (r, row) in table.rows.iter().enumerate() {
+        let line = table.lines[r];
+        let target_cell = row[target_index].as_str();
+        if is_missing_token(target_cell) {
+            if options.missing == MissingPolicy::Error {
+                return Err(missing_error(path, line, target_ref.clone(), target_cell));
+            }
+            report.dropped_missing_target += 1;
+            continue;
+        }
+        let mut row_has_missing = false;
+        for (f, &col) in feature_indices.iter().enumerate() {
+            let cell = row[col].as_str();
+            let column = || ColumnRef::new(col, &table.headers[col]);
+            if is_missing_token(cell) {
+                if options.missing == MissingPolicy::Error {
+                    return Err(missing_error(path, line, column(), cell));
+                }
+                row_has_missing = true;
+                continue;
+            }
+            match kinds[f] {
+                (ColumnKind::Numeric, share) => {
+                    check_number(path, line, column, cell, share)?;
+                }
+                (ColumnKind::Categorical, _) => {
+                    levels[f].insert(cell);
+                }
+            }
+        }
+        if row_has_missing && options.missing == MissingPolicy::Drop {
+            report.dropped_missing_feature += 1;
+            continue;
+        }
+        kept_rows.push(r);
+    }
+    if kept_rows.is_empty() {
+        let dropped = report.dropped_missing_target + report.dropped_missing_feature;
+        return Err(err(DataErrorKind::NoRowsLeft { dropped }));
+    }
+
+    // Encode: numeric columns as they are, categorical ones one-hot, in file order.
+    let mut columns = Vec::new();
+    let mut feature_names = Vec::new();
+    let mut level_index: Vec<BTreeMap<&str, usize>> = Vec::new();
+    for (f, &col) in feature_indices.iter().enumerate() {
+        let name = table.headers[col].clone();
+        match kinds[f].0 {
+            ColumnKind::Numeric => {
+                columns.push(FeatureColumn::Numeric {
+                    name: name.clone(),
+                    index: feature_names.len(),
+                });
+                feature_names.push(name);
+                level_index.push(BTreeMap::new());
+            }
+            ColumnKind::Categorical => {
+                let distinct = levels[f].len();
+                if distinct > options.max_categories {
+                    return Err(err(DataErrorKind::Identifier {
+                        distinct,
+                        rows: kept_rows.len(),
+                    })
+                    .at_column(ColumnRef::new(col, &name)));
+                }
+                let level_names: Vec<String> = levels[f].iter().map(|s| s.to_string()).collect();
+                columns.push(FeatureColumn::Categorical {
+                    name: name.clone(),
+                    levels: level_names.clone(),
+                    first_index: feature_names.len(),
+                });
+                feature_names.extend(level_names.iter().map(|l| format!("{name}={l}")));
+                level_index.push(levels[f].iter().enumerate().map(|(i, l)| (*l, i)).collect());
+            }
+        }
+    }
+
+    let mut features = Array2::<f64>::zeros((kept_rows.len(), feature_names.len()));
+    let mut missing_counts = vec![0usize; feature_indices.len()];
+    for (out_row, &r) in kept_rows.iter().enumerate() {
+        for (f, &col) in feature_indices.iter().enumerate() {
+            let raw = table.rows[r][col].as_str();
+            let cell = if is_missing_token(raw) {
+                Cell::Missing
+            } else if kinds[f].0 == ColumnKind::Numeric {
+                Cell::Number(parse_number(raw).unwrap_or(f64::NAN))
+            } else {
+                Cell::Level(level_index[f].get(raw).copied().unwrap_or(0))
+            };
+            match (&columns[f], cell) {
+                (FeatureColumn::Numeric { index, .. }, Cell::Number(v)) => {
+                    features[[out_row, *index]] = v
+                }
+                (FeatureColumn::Categorical { first_index, .. }, Cell::Level(l)) => {
+                    features[[out_row, first_index + l]] = 1.0
+                }
+                (column, _) => {
+                    missing_counts[f] += 1;
+                    mark_missing(&mut features, out_row, column);
+                }
+            }
+        }
+    }
+    report.missing_by_column = feature_indices
+        .iter()
+        .zip(&missing_counts)
+        .map(|(&col, &n)| (table.headers[col].clone(), n))
+        .collect();
+
+    let target_cells: Vec<(&str, u64)> = kept_rows
+        .iter()
+        .map(|&r| (table.rows[r][target_index].as_str(), table.lines[r]))
+        .collect();
+    let target = build_target(path, &target_ref, &target_cells, options)?;
+    write_warnings(&mut report);
+
+    Ok(Dataset {
+        name: path.file_stem().map_or_else(
+            || "dataset".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        ),
+        path: path.to_path_buf(),
+        sha256: sha256_hex(bytes),
+        features,
+        feature_names,
+        columns,
+        target_name: target_ref.name.clone(),
+        target,
+        report,
+    })
+}
+
+fn missing_error(path: &Path, line: u64, column: ColumnRef, cell: &str) -> DataError {
+    DataError::file(
+        path,
+        DataErrorKind::Missing {
+            value: cell.to_string(),
+        },
+    )
+    .at_line(line)
+    .at_column(column)
+}
+
+fn check_number(
+    path: &Path,
+    line: u64,
+    column: impl Fn() -> ColumnRef,
+    cell: &str,
+    numeric_share: u32,
+) -> Result<f64, DataError> {
+    let located = |kind| {
+        DataError::file(path, kind)
+            .at_line(line)
+            .at_column(column())
+    };
+    match parse_number(cell) {
+        Some(v) if v.is_finite() => Ok(v),
+        Some(_) => Err(located(DataErrorKind::Infinite {
+            value: cell.to_string(),
+        })),
+        None => Err(located(DataErrorKind::NonNumeric {
+            value: cell.to_string(),
+            numeric_share,
+        })),
+    }
+}
+
+fn mark_missing(features: &mut Array2<f64>, row: usize, column: &FeatureColumn) {
+    match column {
+        FeatureColumn::Numeric { index, .. } => features[[row, *index]] = f64::NAN,
+        FeatureColumn::Categorical {
+            levels,
+            first_index,
+            ..
+        } => {
+            for j in *first_index..first_index + levels.len() {
+                features[[row, j]] = f64::NAN;
+            }
+        }
+    }
+}
+
+fn build_target(
+    path: &Path,
+    column: &ColumnRef,
+    cells: &[(&str, u64)],
+    options: &LoadOptions,
+) -> Result<Target, DataError> {
+    let located = |kind, line| {
+        DataError::file(path, kind)
+            .at_line(line)
+            .at_column(column.clone())
+    };
+    let numbers: Option<Vec<f64>> = cells.iter().map(|(c, _)| parse_number(c)).collect();
+    let all_integers = numbers.as_ref().is_some_and(|v| {
+        v.iter()
+            .all(|x| x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15)
+    });
+    let task = options.task.unwrap_or_else(|| match &numbers {
+        None => Task::Classification,
+        Some(values) if all_integers => {
+            let distinct: BTreeSet<i64> = values.iter().map(|&x| x as i64).collect();
+            if distinct.len() <= MAX_INTEGER_CLASSES {
+                Task::Classification
+            } else {
+                Task::Regression
+            }
+        }
+        Some(_) => Task::Regression,
+    });
+
+    match task {
+        Task::Regression => {
+            let mut values = Vec::with_capacity(cells.len());
+            for &(cell, line) in cells {
+                match parse_number(cell) {
+                    Some(v) if v.is_finite() => values.push(v),
+                    Some(_) => {
+                        return Err(located(
+                            DataErrorKind::Infinite {
+                                value: cell.to_string(),
+                            },
+                            line,
+                        ))
+                    }
+                    None => {
+                        return Err(located(
+                            DataErrorKind::NonNumericTarget {
+                                value: cell.to_string(),
+                            },
+                            line,
+                        ))
+                    }
+                }
+            }
+            Ok(Target::Values(values))
+        }
+        Task::Classification => {
+            // Integer labels are ordered and named by value ("1.0" and "1" are one class).
+            let keys: Vec<String> = match (&numbers, all_integers) {
+                (Some(values), true) => values.iter().map(|&x| format!("{}", x as i64)).collect(),
+                _ => cells.iter().map(|(c, _)| c.to_string()).collect(),
+            };
+            let names: Vec<String> = if all_integers {
+                let set: BTreeSet<i64> = keys.iter().filter_map(|k| k.parse().ok()).collect();
+                set.into_iter().map(|x| x.to_string()).collect()
+            } else {
+                keys.iter()
+                    .cloned()
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect()
+            };
+            if names.len() < 2 {
+                let class = names.first().cloned().unwrap_or_default();
+                return Err(DataError::file(path, DataErrorKind::SingleClass { class })
+                    .at_column(column.clone()));
+            }
+            let index: BTreeMap<&str, usize> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.as_str(), i))
+                .collect();
+            let labels = keys
+                .iter()
+                .map(|k| index.get(k.as_str()).copied().unwrap_or(0))
+                .collect();
+            Ok(Target::Classes { names, labels })
+        }
+    }
+}
+
+fn write_warnings(report: &mut LoadReport) {
+    if report.dropped_missing_target > 0 {
+        report.warnings.push(format!(
+            "dropped {} of {} rows whose target is missing",
+            report.dropped_missing_target, report.rows_in_file
+        ));
+    }
+    if report.dropped_missing_feature > 0 {
+        report.warnings.push(format!(
+            "dropped {} of {} rows with a missing feature (--missing drop)",
+            report.dropped_missing_feature, report.rows_in_file
+        ));
+    }
+    let missing: Vec<String> = report
+        .missing_by_column
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(name, n)| format!("{name} ({n})"))
+        .collect();
+    if !missing.is_empty() {
+        report.warnings.push(format!(
+            "{} missing feature cells will be imputed (mean for numeric, most frequent level for categorical, fitted on training rows): {}",
+            report.missing_by_column.iter().map(|(_, n)| n).sum::<usize>(),
+            missing.join(", ")
+        ));
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

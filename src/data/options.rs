@@ -1,0 +1,51 @@
+//! How a CSV file is to be read: the user's choices, with defaults.
+
+use serde::{Deserialize, Serialize};
+
+use super::Task;
+
+/// What to do with missing cells (empty, `NA`, `N/A`, `NaN`, `?`, `null`, in any case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum MissingPolicy {
+    /// Stop with an error at the first missing cell.
+    Error,
+    /// Drop every row that has a missing cell.
+    Drop,
+    /// Fill missing features (mean for numeric, most frequent level for categorical, fitted on
+    /// training rows only); rows whose target is missing are dropped.
+    #[default]
+    Impute,
+}
+
+/// Options for [`super::load_csv`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadOptions {
+    /// Name of the target column; `None` takes the last column.
+    pub target: Option<String>,
+    /// Force the task; `None` infers it from the target column.
+    pub task: Option<Task>,
+    pub missing: MissingPolicy,
+    /// Field delimiter; `None` sniffs `,`, `;` or tab from the header line.
+    pub delimiter: Option<u8>,
+    /// Refuse files larger than this, before reading them into memory.
+    pub max_bytes: u64,
+    /// Refuse files with more columns than this.
+    pub max_columns: usize,
+    /// A categorical column with more distinct values than this is refused as an identifier.
+    pub max_categories: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            target: None,
+            task: None,
+            missing: MissingPolicy::Impute,
+            delimiter: None,
+            max_bytes: 2 * 1024 * 1024 * 1024,
+            max_columns: 20_000,
+            max_categories: 100,
+        }
+    }
+}

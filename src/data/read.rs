@@ -1,0 +1,210 @@
+//! From bytes to a table of strings: size limit, encoding checks, delimiter sniffing, and
+//! records with their line numbers. No typing happens here.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::{ColumnRef, DataError, DataErrorKind, LoadOptions};
+
+/// A CSV file split into fields, header apart, every row the width of the header.
+#[derive(Debug)]
+pub(crate) struct RawTable {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// The 1-based file line each row starts on.
+    pub lines: Vec<u64>,
+}
+
+/// Reads a whole file, refusing it before reading if it is over `limit` bytes.
+pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, DataError> {
+    let io_error = |e: std::io::Error| {
+        let kind = if e.kind() == std::io::ErrorKind::NotFound {
+            DataErrorKind::NotFound
+        } else {
+            DataErrorKind::Io(e)
+        };
+        DataError::file(path, kind)
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let size = file.metadata().map_err(io_error)?.len();
+    if size > limit {
+        return Err(DataError::file(
+            path,
+            DataErrorKind::TooLarge { size, limit },
+        ));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // `take` guards against a file that grows while we read it.
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > limit {
+        let size = bytes.len() as u64;
+        return Err(DataError::file(
+            path,
+            DataErrorKind::TooLarge { size, limit },
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Checks the encoding and splits `bytes` into a [`RawTable`].
+pub(crate) fn parse_table(
+    path: &Path,
+    bytes: &[u8],
+    options: &LoadOptions,
+) -> Result<RawTable, DataError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(DataError::file(path, DataErrorKind::Utf16));
+    }
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Err(e) = std::str::from_utf8(text) {
+        let (line, byte) = line_and_byte(text, e.valid_up_to());
+        return Err(DataError::file(path, DataErrorKind::NotUtf8 { byte }).at_line(line));
+    }
+    if text.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(DataError::file(path, DataErrorKind::Empty));
+    }
+    let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(text));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text);
+
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(record) => record.map_err(|e| csv_error(path, e))?,
+        None => return Err(DataError::file(path, DataErrorKind::Empty)),
+    };
+    let headers: Vec<String> = header.iter().map(str::to_string).collect();
+    check_headers(path, &headers, options)?;
+
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    for record in records {
+        let record = record.map_err(|e| csv_error(path, e))?;
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() != headers.len() {
+            // A lone empty field is a blank-looking line (e.g. whitespace only): skip it.
+            if record.len() == 1 && record.get(0) == Some("") {
+                continue;
+            }
+            return Err(DataError::file(
+                path,
+                DataErrorKind::WrongFieldCount {
+                    expected: headers.len(),
+                    found: record.len(),
+                },
+            )
+            .at_line(line));
+        }
+        rows.push(record.iter().map(str::to_string).collect());
+        lines.push(line);
+    }
+    if rows.is_empty() {
+        return Err(DataError::file(path, DataErrorKind::HeaderOnly));
+    }
+    Ok(RawTable {
+        headers,
+        rows,
+        lines,
+    })
+}
+
+fn check_headers(path: &Path, headers: &[String], options: &LoadOptions) -> Result<(), DataError> {
+    if headers.len() > options.max_columns {
+        return Err(DataError::file(
+            path,
+            DataErrorKind::TooManyColumns {
+                columns: headers.len(),
+                limit: options.max_columns,
+            },
+        )
+        .at_line(1));
+    }
+    let mut seen = std::collections::HashMap::new();
+    for (index, name) in headers.iter().enumerate() {
+        if name.is_empty() {
+            return Err(DataError::file(path, DataErrorKind::EmptyColumnName)
+                .at_line(1)
+                .at_column(ColumnRef::new(index, name)));
+        }
+        if let Some(&first) = seen.get(name.as_str()) {
+            return Err(DataError::file(
+                path,
+                DataErrorKind::DuplicateColumn {
+                    first: first + 1,
+                    second: index + 1,
+                },
+            )
+            .at_line(1)
+            .at_column(ColumnRef::new(index, name)));
+        }
+        seen.insert(name.as_str(), index);
+    }
+    Ok(())
+}
+
+fn csv_error(path: &Path, error: csv::Error) -> DataError {
+    let line = error.position().map(|p| p.line());
+    let mut data_error = DataError::file(path, DataErrorKind::Csv(error.to_string()));
+    data_error.line = line;
+    data_error
+}
+
+/// The delimiter among `,` `;` and tab that occurs most often outside quotes on the first line.
+fn sniff_delimiter(text: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut in_quotes = false;
+    for &b in text {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' | b'\r' if !in_quotes => break,
+            b',' if !in_quotes => counts[0] += 1,
+            b';' if !in_quotes => counts[1] += 1,
+            b'\t' if !in_quotes => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let candidates = [b',', b';', b'\t'];
+    let best = (0..3)
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        candidates[best]
+    }
+}
+
+/// 1-based line and byte-in-line of a byte offset.
+fn line_and_byte(text: &[u8], offset: usize) -> (u64, usize) {
+    let before = &text[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    (line, offset - line_start + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_semicolon_and_tab_and_ignores_quoted_commas() {
+        assert_eq!(sniff_delimiter(b"a;b;c\n1;2;3"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\tc\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"\"x,y,z\";b\n"), b';');
+        assert_eq!(sniff_delimiter(b"onlyone\n"), b',');
+    }
+
+    #[test]
+    fn line_and_byte_count_from_one() {
+        assert_eq!(line_and_byte(b"ab\ncd\nef", 4), (2, 2));
+        assert_eq!(line_and_byte(b"ab", 0), (1, 1));
+    }
+}

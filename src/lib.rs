@@ -1,0 +1,24 @@
+//! # modelbench
+//!
+//! Is a neural network worth it on your data? modelbench trains the sigmoid network of "The
+//! Truth about Neural Networks" beside decision trees, SVMs and other simple models on the same
+//! cross-validation folds, and reports accuracy, time and size so the choice is a measurement.
+//!
+//! The data's way through the program:
+//!
+//! ```text
+//! CSV file ──data::load_csv──▶ Dataset ──▶ (compare: folds × models) ──▶ results ──▶ reports
+//! ```
+//!
+//! - [`data`]: CSV loading that survives real files, with errors that say where.
+//! - [`nn`]: the article's sigmoid network, on ndarray, f32 or f64.
+//! - [`article`]: the article's two worked examples, reproduced.
+//! - [`commands`]: one function per subcommand, called by the thin binary.
+//! - [`rng`]: the seeded generator behind every random choice.
+
+pub mod article;
+pub mod cli;
+pub mod commands;
+pub mod data;
+pub mod nn;
+pub mod rng;

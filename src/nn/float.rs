@@ -1,0 +1,31 @@
+//! The element types the network trains in (f64 and f32).
+
+use std::fmt::Debug;
+
+/// A floating-point type the network can train in.
+pub trait Float:
+    ndarray::LinalgScalar + ndarray::ScalarOperand + num_traits::Float + Debug + Send + Sync + 'static
+{
+    /// Converts from f64 (weights, learning rates, targets).
+    fn from_f64(value: f64) -> Self;
+    /// Converts to f64 (for reports and metrics).
+    fn to_f64(self) -> f64;
+}
+
+impl Float for f64 {
+    fn from_f64(value: f64) -> Self {
+        value
+    }
+    fn to_f64(self) -> f64 {
+        self
+    }
+}
+
+impl Float for f32 {
+    fn from_f64(value: f64) -> Self {
+        value as f32
+    }
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+}

@@ -1,0 +1,280 @@
+//! Full-batch gradient descent: the article's "error times slope" update, generalised to any
+//! number of layers, with buffers reused across iterations.
+
+use ndarray::{linalg::general_mat_mul, Array2, ArrayView2, Axis, Zip};
+
+use super::{sigmoid_slope, Float, GradientScale, Network, NetworkSettings, SettingsError};
+
+/// Every array one training step writes, allocated once for a given batch size and network.
+#[derive(Debug, Clone)]
+pub struct TrainingBuffers<F> {
+    /// Output of each layer (rows × units), the article's `l1`, `l2`, ...
+    pub(crate) activations: Vec<Array2<F>>,
+    /// Error times slope at each layer, the article's `l1_delta`, `l2_delta`, ...
+    pub(crate) deltas: Vec<Array2<F>>,
+}
+
+impl<F: Float> TrainingBuffers<F> {
+    /// Buffers for `rows` training rows through `network`.
+    pub fn new(rows: usize, network: &Network<F>) -> Self {
+        let shapes: Vec<(usize, usize)> = network
+            .layers
+            .iter()
+            .map(|l| (rows, l.weights.ncols()))
+            .collect();
+        TrainingBuffers {
+            activations: shapes.iter().map(|&s| Array2::zeros(s)).collect(),
+            deltas: shapes.iter().map(|&s| Array2::zeros(s)).collect(),
+        }
+    }
+
+    /// The output layer as computed by the last forward pass.
+    pub fn output(&self) -> ArrayView2<'_, F> {
+        self.activations
+            .last()
+            .expect("a network has at least one layer")
+            .view()
+    }
+}
+
+/// Why a training run could not start.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TrainingError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("inputs have {rows} rows but targets have {targets}")]
+    RowMismatch { rows: usize, targets: usize },
+    #[error("cannot train on zero rows")]
+    NoRows,
+}
+
+impl<F: Float> Network<F> {
+    /// One full-batch step: forward, back-propagate "error times slope", update every layer.
+    ///
+    /// `step` is the factor applied to the summed update (the learning rate, divided by the row
+    /// count for a mean gradient). Allocates nothing. Panics if the shapes of `inputs`,
+    /// `targets` and `buffers` disagree with the network; [`Network::fit`] checks them first.
+    pub fn train_step(
+        &mut self,
+        inputs: ArrayView2<F>,
+        targets: ArrayView2<F>,
+        buffers: &mut TrainingBuffers<F>,
+        step: F,
+    ) {
+        self.forward(inputs, buffers);
+        let last = self.layers.len() - 1;
+        let output_is_sigmoid = self.is_sigmoid_layer(last);
+
+        // Output layer: delta = (target - output) * slope(output), in one pass.
+        Zip::from(&mut buffers.deltas[last])
+            .and(&targets)
+            .and(&buffers.activations[last])
+            .for_each(|delta, &target, &out| {
+                let slope = if output_is_sigmoid {
+                    sigmoid_slope(out)
+                } else {
+                    F::one()
+                };
+                *delta = (target - out) * slope;
+            });
+
+        for index in (0..=last).rev() {
+            // Propagate before this layer's weights change: previous delta =
+            // (delta · Wᵀ) * slope(previous activation).
+            if index > 0 {
+                let (lower, upper) = buffers.deltas.split_at_mut(index);
+                let previous_delta = &mut lower[index - 1];
+                general_mat_mul(
+                    F::one(),
+                    &upper[0],
+                    &self.layers[index].weights.t(),
+                    F::zero(),
+                    previous_delta,
+                );
+                Zip::from(previous_delta)
+                    .and(&buffers.activations[index - 1])
+                    .for_each(|delta, &a| *delta = *delta * sigmoid_slope(a));
+            }
+            let delta = &buffers.deltas[index];
+            let layer = &mut self.layers[index];
+            // Weight update: W += step * inputᵀ · delta.
+            if index == 0 {
+                general_mat_mul(step, &inputs.t(), delta, F::one(), &mut layer.weights);
+            } else {
+                let layer_input = &buffers.activations[index - 1];
+                general_mat_mul(step, &layer_input.t(), delta, F::one(), &mut layer.weights);
+            }
+            if let Some(bias) = layer.bias.as_mut() {
+                for row in delta.axis_iter(Axis(0)) {
+                    bias.scaled_add(step, &row);
+                }
+            }
+        }
+    }
+
+    /// Trains a freshly initialised network for `settings.iterations` full-batch steps.
+    ///
+    /// `targets` is rows × outputs: one-hot classes for a sigmoid output, values for a linear one.
+    pub fn fit(
+        inputs: ArrayView2<F>,
+        targets: ArrayView2<F>,
+        settings: &NetworkSettings,
+    ) -> Result<Self, TrainingError> {
+        let mut network = Network::initialise(inputs.ncols(), targets.ncols(), settings)?;
+        network.train(inputs, targets, settings)?;
+        Ok(network)
+    }
+
+    /// Continues training this network for `settings.iterations` steps; returns the buffers of
+    /// the last step (their output is what the last iteration computed, as the article prints).
+    pub fn train(
+        &mut self,
+        inputs: ArrayView2<F>,
+        targets: ArrayView2<F>,
+        settings: &NetworkSettings,
+    ) -> Result<TrainingBuffers<F>, TrainingError> {
+        settings.validate()?;
+        if inputs.nrows() != targets.nrows() {
+            return Err(TrainingError::RowMismatch {
+                rows: inputs.nrows(),
+                targets: targets.nrows(),
+            });
+        }
+        if inputs.nrows() == 0 {
+            return Err(TrainingError::NoRows);
+        }
+        let step = match settings.gradient_scale {
+            GradientScale::Sum => settings.learning_rate,
+            GradientScale::Mean => settings.learning_rate / inputs.nrows() as f64,
+        };
+        let step = F::from_f64(step);
+        let mut buffers = TrainingBuffers::new(inputs.nrows(), self);
+        for _ in 0..settings.iterations {
+            self.train_step(inputs, targets, &mut buffers, step);
+        }
+        Ok(buffers)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::OutputActivation;
+    use approx::assert_abs_diff_eq;
+    use ndarray::array;
+
+    /// Half the summed squared error, the loss whose gradient the article's update follows.
+    fn loss(network: &Network<f64>, x: ArrayView2<f64>, y: ArrayView2<f64>) -> f64 {
+        let out = network.predict(x);
+        0.5 * (&y - &out).mapv(|e| e * e).sum()
+    }
+
+    fn check_gradient(output: OutputActivation) {
+        let settings = NetworkSettings {
+            hidden_layers: vec![4, 3],
+            bias: true,
+            output,
+            seed: 42,
+            ..NetworkSettings::default()
+        };
+        let x = array![
+            [0.1, -0.4, 0.9],
+            [0.5, 0.2, -0.3],
+            [-0.7, 0.8, 0.05],
+            [0.3, 0.3, 0.3],
+            [1.0, -1.0, 0.5]
+        ];
+        let y = array![[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0], [0.2, 0.7]];
+        let network = Network::<f64>::initialise(3, 2, &settings).unwrap();
+
+        // With step 1 on the summed gradient, one step changes each weight by -dLoss/dw.
+        let mut stepped = network.clone();
+        let mut buffers = TrainingBuffers::new(x.nrows(), &stepped);
+        stepped.train_step(x.view(), y.view(), &mut buffers, 1.0);
+
+        let h = 1e-6;
+        for (l, layer) in network.layers.iter().enumerate() {
+            for ((i, j), _) in layer.weights.indexed_iter() {
+                let mut plus = network.clone();
+                plus.layers[l].weights[[i, j]] += h;
+                let mut minus = network.clone();
+                minus.layers[l].weights[[i, j]] -= h;
+                let numeric = (loss(&plus, x.view(), y.view()) - loss(&minus, x.view(), y.view()))
+                    / (2.0 * h);
+                let analytic = -(stepped.layers[l].weights[[i, j]] - layer.weights[[i, j]]);
+                assert_abs_diff_eq!(analytic, numeric, epsilon = 1e-7);
+            }
+            let bias = layer.bias.as_ref().unwrap();
+            for k in 0..bias.len() {
+                let mut plus = network.clone();
+                plus.layers[l].bias.as_mut().unwrap()[k] += h;
+                let mut minus = network.clone();
+                minus.layers[l].bias.as_mut().unwrap()[k] -= h;
+                let numeric = (loss(&plus, x.view(), y.view()) - loss(&minus, x.view(), y.view()))
+                    / (2.0 * h);
+                let analytic = -(stepped.layers[l].bias.as_ref().unwrap()[k] - bias[k]);
+                assert_abs_diff_eq!(analytic, numeric, epsilon = 1e-7);
+            }
+        }
+    }
+
+    #[test]
+    fn deep_sigmoid_network_gradient_matches_finite_differences() {
+        check_gradient(OutputActivation::Sigmoid);
+    }
+
+    #[test]
+    fn deep_linear_output_gradient_matches_finite_differences() {
+        check_gradient(OutputActivation::Linear);
+    }
+
+    #[test]
+    fn initial_weights_are_uniform_in_minus_one_one() {
+        let settings = NetworkSettings {
+            hidden_layers: vec![50],
+            ..NetworkSettings::default()
+        };
+        let network = Network::<f64>::initialise(40, 10, &settings).unwrap();
+        let all: Vec<f64> = network
+            .layers
+            .iter()
+            .flat_map(|l| l.weights.iter().copied())
+            .collect();
+        assert!(all.iter().all(|&w| (-1.0..1.0).contains(&w)));
+        let mean = all.iter().sum::<f64>() / all.len() as f64;
+        assert!(mean.abs() < 0.05, "mean {mean}");
+        assert_eq!(network.parameter_count(), 40 * 50 + 50 + 50 * 10 + 10);
+    }
+
+    #[test]
+    fn fit_refuses_mismatched_rows_instead_of_panicking() {
+        let x = array![[0.0, 1.0], [1.0, 0.0]];
+        let y = array![[1.0]];
+        let err = Network::<f64>::fit(x.view(), y.view(), &NetworkSettings::default()).unwrap_err();
+        assert_eq!(
+            err,
+            TrainingError::RowMismatch {
+                rows: 2,
+                targets: 1
+            }
+        );
+    }
+
+    #[test]
+    fn f32_network_learns_and_too() {
+        let x = array![
+            [0.0f32, 0.0, 1.0],
+            [0.0, 1.0, 1.0],
+            [1.0, 0.0, 1.0],
+            [1.0, 1.0, 1.0]
+        ];
+        let y = array![[0.0f32], [0.0], [1.0], [1.0]];
+        let settings = NetworkSettings {
+            iterations: 2000,
+            ..NetworkSettings::default()
+        };
+        let network = Network::<f32>::fit(x.view(), y.view(), &settings).unwrap();
+        let out = network.predict(x.view());
+        assert!(out[[0, 0]] < 0.1 && out[[3, 0]] > 0.9, "{out}");
+    }
+}
