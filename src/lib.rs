@@ -20,5 +20,6 @@ pub mod article;
 pub mod cli;
 pub mod commands;
 pub mod data;
+pub mod models;
 pub mod nn;
 pub mod rng;

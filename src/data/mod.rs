@@ -13,6 +13,7 @@ mod error;
 pub mod impute;
 mod options;
 mod read;
+pub mod scale;
 mod schema;
 
 pub use dataset::{Dataset, FeatureColumn, LoadReport, Target, Task};

@@ -1,0 +1,261 @@
+//! The models modelbench compares, behind one small trait.
+//!
+//! Each library's generics (linfa's `Fit<R, T, E>` and `DatasetBase`, smartcore's matrix
+//! traits) stay inside the model's own file; the rest of the program sees [`Model`] and
+//! [`Fitted`]. Adding a model is one file and one line in [`registry`].
+//!
+//! Inputs reaching a model are already valid: a [`TrainSet`] can only be built from finite
+//! features with at least one row and matching target length (linfa panics or aborts on NaN,
+//! empty or mismatched input, so the check happens before any library call).
+
+mod baseline;
+pub mod registry;
+
+use ndarray::{Array2, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+use crate::data::Task;
+
+pub use registry::{all_models, default_models, find_model};
+
+/// The target of a training or test set.
+#[derive(Debug, Clone, Copy)]
+pub enum TargetSlice<'a> {
+    /// Class index per row, each below `n_classes`.
+    Classes {
+        labels: &'a [usize],
+        n_classes: usize,
+    },
+    /// A number per row.
+    Values(&'a [f64]),
+}
+
+impl TargetSlice<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            TargetSlice::Classes { labels, .. } => labels.len(),
+            TargetSlice::Values(values) => values.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Validated training data: finite features, at least one row, target length matching.
+#[derive(Debug, Clone, Copy)]
+pub struct TrainSet<'a> {
+    features: ArrayView2<'a, f64>,
+    target: TargetSlice<'a>,
+    seed: u64,
+}
+
+impl<'a> TrainSet<'a> {
+    /// Checks the invariants every model relies on; the error says which one failed.
+    pub fn new(
+        features: ArrayView2<'a, f64>,
+        target: TargetSlice<'a>,
+        seed: u64,
+    ) -> Result<Self, ModelError> {
+        if features.nrows() == 0 || features.ncols() == 0 {
+            return Err(ModelError::new(format!(
+                "training set is empty ({} rows, {} features)",
+                features.nrows(),
+                features.ncols()
+            )));
+        }
+        if features.nrows() != target.len() {
+            return Err(ModelError::new(format!(
+                "training set has {} rows but {} targets",
+                features.nrows(),
+                target.len()
+            )));
+        }
+        if let Some(pos) = features.iter().position(|v| !v.is_finite()) {
+            let (row, col) = (pos / features.ncols(), pos % features.ncols());
+            return Err(ModelError::new(format!(
+                "feature {col} of training row {row} is not finite; impute or remove it first"
+            )));
+        }
+        match target {
+            TargetSlice::Classes { labels, n_classes } => {
+                if n_classes < 2 || labels.iter().any(|&l| l >= n_classes) {
+                    return Err(ModelError::new(format!(
+                        "class labels must lie in 0..{n_classes} with at least two classes"
+                    )));
+                }
+            }
+            TargetSlice::Values(values) => {
+                if values.iter().any(|v| !v.is_finite()) {
+                    return Err(ModelError::new("a regression target is not finite"));
+                }
+            }
+        }
+        Ok(TrainSet {
+            features,
+            target,
+            seed,
+        })
+    }
+
+    pub fn features(&self) -> ArrayView2<'a, f64> {
+        self.features
+    }
+
+    pub fn target(&self) -> TargetSlice<'a> {
+        self.target
+    }
+
+    /// Seed for any random choice the model makes (initial weights, bootstrap samples).
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn rows(&self) -> usize {
+        self.features.nrows()
+    }
+
+    /// Class labels and class count; an error for a regression target.
+    pub fn classes(&self) -> Result<(&'a [usize], usize), ModelError> {
+        match self.target {
+            TargetSlice::Classes { labels, n_classes } => Ok((labels, n_classes)),
+            TargetSlice::Values(_) => Err(ModelError::new(
+                "this model needs class labels, not numeric targets",
+            )),
+        }
+    }
+
+    /// Numeric targets; an error for a classification target.
+    pub fn values(&self) -> Result<&'a [f64], ModelError> {
+        match self.target {
+            TargetSlice::Values(values) => Ok(values),
+            TargetSlice::Classes { .. } => Err(ModelError::new(
+                "this model needs numeric targets, not classes",
+            )),
+        }
+    }
+}
+
+/// Per-class scores of a classifier, rows × classes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassScores {
+    pub values: Array2<f64>,
+    /// True when each row is a probability distribution (non-negative, sums to 1): then
+    /// log-loss and the Brier score apply. Otherwise the scores only rank (for ROC AUC).
+    pub are_probabilities: bool,
+}
+
+/// What a fitted model says about a set of rows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prediction {
+    Classes {
+        labels: Vec<usize>,
+        scores: Option<ClassScores>,
+    },
+    Values(Vec<f64>),
+}
+
+/// How big a fitted model is: the "hard to interpret" comparison. Fields that do not apply
+/// to a model stay `None`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelSize {
+    /// Learned numbers (weights, coefficients, means and variances).
+    pub parameters: Option<usize>,
+    /// Nodes of a tree, or of all trees of a forest.
+    pub tree_nodes: Option<usize>,
+    /// Depth of a tree, or the deepest tree of a forest.
+    pub tree_depth: Option<usize>,
+    pub leaves: Option<usize>,
+    pub support_vectors: Option<usize>,
+    /// Training rows kept for prediction (kNN).
+    pub stored_rows: Option<usize>,
+}
+
+/// A model that failed to fit or predict, with a reason for the user.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct ModelError(pub String);
+
+impl ModelError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ModelError(message.into())
+    }
+}
+
+/// A model with fixed settings, ready to fit.
+pub trait Model: Send + Sync {
+    /// Short kebab-case name used on the command line and in reports.
+    fn name(&self) -> &'static str;
+    /// One line for `modelbench models`: what it is and which implementation.
+    fn description(&self) -> &'static str;
+    /// The tasks it handles.
+    fn tasks(&self) -> &'static [Task];
+    /// Its settings, recorded in the results file so that a run can be replayed.
+    fn settings(&self) -> serde_json::Value;
+    /// Whether its features should be standardized (fitted on the training fold) first.
+    fn wants_standardized_features(&self) -> bool;
+    /// Whether it is in the default set run by `compare` without `--models`.
+    fn is_default(&self) -> bool {
+        true
+    }
+    /// Refuses, before training, what cannot work at this size (e.g. a kernel matrix larger
+    /// than memory), with the reason.
+    fn check_feasible(&self, _rows: usize, _features: usize) -> Result<(), String> {
+        Ok(())
+    }
+    fn fit(&self, train: &TrainSet) -> Result<Box<dyn Fitted>, ModelError>;
+}
+
+/// A trained model.
+pub trait Fitted {
+    /// Predicts for `features` (same columns and preprocessing as the training set).
+    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError>;
+    fn size(&self) -> ModelSize;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn train_set_refuses_what_would_crash_a_library() {
+        let x = array![[1.0, f64::NAN], [0.0, 1.0]];
+        let err = TrainSet::new(
+            x.view(),
+            TargetSlice::Classes {
+                labels: &[0, 1],
+                n_classes: 2,
+            },
+            0,
+        )
+        .unwrap_err();
+        assert!(
+            err.0.contains("feature 1 of training row 0 is not finite"),
+            "{err}"
+        );
+        let x = array![[1.0, 2.0], [0.0, 1.0]];
+        assert!(TrainSet::new(
+            x.view(),
+            TargetSlice::Classes {
+                labels: &[0],
+                n_classes: 2
+            },
+            0
+        )
+        .is_err());
+        assert!(TrainSet::new(
+            x.view(),
+            TargetSlice::Classes {
+                labels: &[0, 2],
+                n_classes: 2
+            },
+            0
+        )
+        .is_err());
+        let empty = Array2::<f64>::zeros((0, 2));
+        assert!(TrainSet::new(empty.view(), TargetSlice::Values(&[]), 0).is_err());
+        assert!(TrainSet::new(x.view(), TargetSlice::Values(&[1.0, 2.0]), 0).is_ok());
+    }
+}
