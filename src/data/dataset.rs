@@ -159,7 +159,7 @@ pub(crate) fn build(
             })?,
     };
     if table.headers.len() < 2 {
-        return Err(err(DataErrorKind::NoFeatures).at_line(1));
+        return Err(err(DataErrorKind::NoFeatures).at_line(table.header_line));
     }
     let target_ref = ColumnRef::new(target_index, &table.headers[target_index]);
     let feature_indices: Vec<usize> = (0..table.headers.len())

@@ -1,8 +1,8 @@
 //! Tabular data: reading CSV files that real users have, and turning them into a [`Dataset`].
 //!
-//! The way through: bytes are checked for encoding ([`read`]), split into records with the csv
-//! crate, each column typed as numeric or categorical with missing cells recognised ([`schema`]),
-//! and assembled into a feature matrix and a target ([`dataset`]). Every error names the file, and
+//! The way through: bytes are checked for encoding (`read`), split into records with the csv
+//! crate, each column typed as numeric or categorical with missing cells recognised (`schema`),
+//! and assembled into a feature matrix and a target (`dataset`). Every error names the file, and
 //! the line and column where it applies ([`DataError`]). Imputation of missing features is
 //! fitted later, on training rows only ([`impute`]).
 //!

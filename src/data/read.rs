@@ -10,6 +10,8 @@ use super::{ColumnRef, DataError, DataErrorKind, LoadOptions};
 #[derive(Debug)]
 pub(crate) struct RawTable {
     pub headers: Vec<String>,
+    /// The file line the header is on (after any blank lines).
+    pub header_line: u64,
     pub rows: Vec<Vec<String>>,
     /// The 1-based file line each row starts on.
     pub lines: Vec<u64>,
@@ -54,7 +56,10 @@ pub(crate) fn parse_table(
     bytes: &[u8],
     options: &LoadOptions,
 ) -> Result<RawTable, DataError> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || looks_like_utf16(bytes)
+    {
         return Err(DataError::file(path, DataErrorKind::Utf16));
     }
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -74,18 +79,20 @@ pub(crate) fn parse_table(
         .from_reader(text);
 
     let mut records = reader.records();
+    let mut line_counter = LineCounter::default();
     let header = match records.next() {
         Some(record) => record.map_err(|e| csv_error(path, e))?,
         None => return Err(DataError::file(path, DataErrorKind::Empty)),
     };
+    let header_line = line_counter.line_of(text, &header);
     let headers: Vec<String> = header.iter().map(str::to_string).collect();
-    check_headers(path, &headers, options)?;
+    check_headers(path, &headers, header_line, options)?;
 
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     for record in records {
         let record = record.map_err(|e| csv_error(path, e))?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = line_counter.line_of(text, &record);
         if record.len() != headers.len() {
             // A lone empty field is a blank-looking line (e.g. whitespace only): skip it.
             if record.len() == 1 && record.get(0) == Some("") {
@@ -108,12 +115,18 @@ pub(crate) fn parse_table(
     }
     Ok(RawTable {
         headers,
+        header_line,
         rows,
         lines,
     })
 }
 
-fn check_headers(path: &Path, headers: &[String], options: &LoadOptions) -> Result<(), DataError> {
+fn check_headers(
+    path: &Path,
+    headers: &[String],
+    line: u64,
+    options: &LoadOptions,
+) -> Result<(), DataError> {
     if headers.len() > options.max_columns {
         return Err(DataError::file(
             path,
@@ -122,13 +135,13 @@ fn check_headers(path: &Path, headers: &[String], options: &LoadOptions) -> Resu
                 limit: options.max_columns,
             },
         )
-        .at_line(1));
+        .at_line(line));
     }
     let mut seen = std::collections::HashMap::new();
     for (index, name) in headers.iter().enumerate() {
         if name.is_empty() {
             return Err(DataError::file(path, DataErrorKind::EmptyColumnName)
-                .at_line(1)
+                .at_line(line)
                 .at_column(ColumnRef::new(index, name)));
         }
         if let Some(&first) = seen.get(name.as_str()) {
@@ -139,7 +152,7 @@ fn check_headers(path: &Path, headers: &[String], options: &LoadOptions) -> Resu
                     second: index + 1,
                 },
             )
-            .at_line(1)
+            .at_line(line)
             .at_column(ColumnRef::new(index, name)));
         }
         seen.insert(name.as_str(), index);
@@ -152,6 +165,20 @@ fn csv_error(path: &Path, error: csv::Error) -> DataError {
     let mut data_error = DataError::file(path, DataErrorKind::Csv(error.to_string()));
     data_error.line = line;
     data_error
+}
+
+/// UTF-16 without a byte order mark: text has no NUL bytes, but ASCII in UTF-16 is every other
+/// byte NUL, all on even offsets (big endian) or all on odd ones (little endian).
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64)];
+    let nul_at = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == 0 && i % 2 == parity)
+            .count()
+    };
+    let (even, odd) = (nul_at(0), nul_at(1));
+    head.len() >= 4 && (even == 0) != (odd == 0) && even.max(odd) * 4 >= head.len()
 }
 
 /// The delimiter among `,` `;` and tab that occurs most often outside quotes on the first line.
@@ -181,13 +208,47 @@ fn sniff_delimiter(text: &[u8]) -> u8 {
 
 /// 1-based line and byte-in-line of a byte offset.
 fn line_and_byte(text: &[u8], offset: usize) -> (u64, usize) {
-    let before = &text[..offset];
-    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    let line_start = before
+    let line = 1 + count_line_ends(text, 0, offset);
+    let line_start = text[..offset]
         .iter()
-        .rposition(|&b| b == b'\n')
+        .rposition(|&b| b == b'\n' || b == b'\r')
         .map_or(0, |p| p + 1);
     (line, offset - line_start + 1)
+}
+
+/// Line ends (`\n`, `\r\n` or a lone `\r`, as the csv crate reads them) in `text[from..to]`.
+fn count_line_ends(text: &[u8], from: usize, to: usize) -> u64 {
+    (from..to)
+        .filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n')))
+        .count() as u64
+}
+
+/// The file line each record starts on, counted forward record by record.
+///
+/// Not the csv crate's `Position::line`: that is where the reader stood before the record, so
+/// it is one short after a `\r\n` line end (the `\n` is still unread), misses the blank lines
+/// the reader skips, and counts no lone `\r` line ends.
+#[derive(Default)]
+struct LineCounter {
+    byte: usize,
+    line_ends: u64,
+}
+
+impl LineCounter {
+    fn line_of(&mut self, text: &[u8], record: &csv::StringRecord) -> u64 {
+        let read_from = record
+            .position()
+            .map_or(self.byte, |p| p.byte() as usize)
+            .clamp(self.byte, text.len());
+        // Skip the line ends before the record: the rest of the last one, and blank lines.
+        let start = text[read_from..]
+            .iter()
+            .position(|&b| b != b'\n' && b != b'\r')
+            .map_or(text.len(), |p| read_from + p);
+        self.line_ends += count_line_ends(text, self.byte, start);
+        self.byte = start;
+        self.line_ends + 1
+    }
 }
 
 #[cfg(test)]

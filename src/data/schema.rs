@@ -16,9 +16,10 @@ pub(crate) enum ColumnKind {
     Categorical,
 }
 
-/// Parses a cell as a number; infinities parse (and are refused later with a location).
+/// Parses a cell as a number; infinities parse (and are refused later with a location). NaN
+/// spellings the missing tokens do not cover (`-nan`, as C's printf writes it) are not numbers.
 pub(crate) fn parse_number(cell: &str) -> Option<f64> {
-    cell.parse::<f64>().ok()
+    cell.parse::<f64>().ok().filter(|v| !v.is_nan())
 }
 
 /// Numeric when most present cells are numbers: then the others are typos to report, not
