@@ -9,7 +9,20 @@
 //! empty or mismatched input, so the check happens before any library call).
 
 mod baseline;
+mod decision_tree;
+mod decision_tree_linfa;
+pub mod fault;
+mod knn;
+mod linear;
+mod logistic;
+mod naive_bayes;
+mod random_forest;
 pub mod registry;
+mod sigmoid_mlp;
+mod sigmoid_net;
+mod smartcore_trees;
+mod svm;
+mod svr;
 
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};

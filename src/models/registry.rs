@@ -1,19 +1,40 @@
 //! Every model modelbench knows, in the order reports list them. Adding a model: write its
 //! file in `models/`, then add one line here.
 
-use super::{baseline, Model};
+use super::{baseline, fault, Model};
 
 /// All models, default and optional.
 pub fn all_models() -> Vec<Box<dyn Model>> {
-    vec![
+    let mut models: Vec<Box<dyn Model>> = vec![
         // Neural networks and linear/probabilistic models:
-        // (sigmoid-net, sigmoid-mlp, logistic, naive-bayes, knn, linear go here)
+        Box::new(super::sigmoid_net::SigmoidNet::default()),
+        Box::new(super::sigmoid_mlp::SigmoidMlp::default()),
+        Box::new(super::logistic::Logistic::default()),
+        Box::new(super::naive_bayes::NaiveBayesModel::default()),
+        Box::new(super::knn::Knn::default()),
+        Box::new(super::linear::Linear),
         // Trees and kernel machines:
-        // (decision-tree, random-forest, svm-rbf, svm-linear, svr, decision-tree-linfa go here)
+        Box::new(super::decision_tree::DecisionTree),
+        Box::new(super::random_forest::RandomForest),
+        Box::new(super::svm::SupportVectorClassifier(
+            super::svm::KernelKind::Rbf,
+        )),
+        Box::new(super::svm::SupportVectorClassifier(
+            super::svm::KernelKind::Linear,
+        )),
+        Box::new(super::svr::SupportVectorRegressor),
+        Box::new(super::decision_tree_linfa::LinfaDecisionTree),
         // Baselines:
         Box::new(baseline::Majority),
         Box::new(baseline::Mean),
-    ]
+    ];
+    if std::env::var_os(fault::FAULT_MODELS_ENV).is_some() {
+        use fault::{Fault, FaultModel};
+        for kind in [Fault::Panic, Fault::Abort, Fault::Hang, Fault::Error] {
+            models.push(Box::new(FaultModel(kind)));
+        }
+    }
+    models
 }
 
 /// The models `compare` runs when `--models` is not given.

@@ -1,0 +1,136 @@
+//! `decision-tree-linfa`: linfa-trees 0.8.1's `DecisionTree` with its defaults (Gini, no depth
+//! limit, min weight 2 to split and 1 per leaf, min impurity decrease 1e-5). Not in the default
+//! set: it is here to show why `decision-tree` uses smartcore instead.
+//!
+//! Defects measured on the bundled datasets:
+//! - Not deterministic from run to run: class counts live in a `HashMap` with a randomly seeded
+//!   hasher, so ties between splits break differently each run (30 identical fits on digits
+//!   gave 24 different trees).
+//! - Splits wrongly on tied feature values: it can place a threshold between rows that share a
+//!   value, so a "split" sends equal values both ways and the tree underfits (digits: train
+//!   accuracy 0.886 and test 0.74, against scikit-learn's 1.0 and 0.84).
+//! - Unlimited-depth fit time grows about quadratically with the rows.
+//!
+//! Class scores are one-hot (the leaf's class): linfa-trees gives no class probabilities.
+
+use linfa::prelude::*;
+use linfa_trees::DecisionTree;
+use ndarray::{Array1, Array2, ArrayView2};
+use serde_json::json;
+
+use super::{ClassScores, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use crate::data::Task;
+
+/// linfa-trees' CART tree with its default settings.
+pub struct LinfaDecisionTree;
+
+struct FittedLinfaTree {
+    tree: DecisionTree<f64, usize>,
+    features: usize,
+    n_classes: usize,
+}
+
+impl Model for LinfaDecisionTree {
+    fn name(&self) -> &'static str {
+        "decision-tree-linfa"
+    }
+    fn description(&self) -> &'static str {
+        "linfa-trees 0.8 CART tree with defaults; not deterministic and mis-splits ties (optional)"
+    }
+    fn tasks(&self) -> &'static [Task] {
+        &[Task::Classification]
+    }
+    fn settings(&self) -> serde_json::Value {
+        json!({
+            "implementation": "linfa-trees 0.8",
+            "criterion": "gini",
+            "max_depth": null,
+            "min_weight_split": 2.0,
+            "min_weight_leaf": 1.0,
+            "min_impurity_decrease": 1e-5,
+        })
+    }
+    fn wants_standardized_features(&self) -> bool {
+        false
+    }
+    fn is_default(&self) -> bool {
+        false
+    }
+    fn fit(&self, train: &TrainSet) -> Result<Box<dyn Fitted>, ModelError> {
+        let (labels, n_classes) = train.classes()?;
+        let dataset = Dataset::new(train.features().to_owned(), Array1::from(labels.to_vec()));
+        let tree = DecisionTree::params()
+            .fit(&dataset)
+            .map_err(|e| ModelError::new(format!("linfa-trees failed to fit: {e}")))?;
+        Ok(Box::new(FittedLinfaTree {
+            tree,
+            features: train.features().ncols(),
+            n_classes,
+        }))
+    }
+}
+
+impl Fitted for FittedLinfaTree {
+    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
+        // linfa-trees indexes the row by feature without checking.
+        if features.ncols() != self.features {
+            return Err(ModelError::new(format!(
+                "model was trained on {} features but got {}",
+                self.features,
+                features.ncols()
+            )));
+        }
+        let labels = self.tree.predict(&features).to_vec();
+        if labels.iter().any(|&l| l >= self.n_classes) {
+            return Err(ModelError::new("linfa-trees predicted an unknown class"));
+        }
+        let mut values = Array2::zeros((labels.len(), self.n_classes));
+        for (row, &class) in labels.iter().enumerate() {
+            values[[row, class]] = 1.0;
+        }
+        Ok(Prediction::Classes {
+            labels,
+            scores: Some(ClassScores {
+                values,
+                are_probabilities: true,
+            }),
+        })
+    }
+    fn size(&self) -> ModelSize {
+        ModelSize {
+            tree_nodes: Some(self.tree.iter_nodes().count()),
+            tree_depth: Some(self.tree.max_depth()),
+            leaves: Some(self.tree.num_leaves()),
+            ..ModelSize::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::TargetSlice;
+    use ndarray::array;
+
+    #[test]
+    fn separates_distinct_values_and_is_optional() {
+        // Distinct values, one clean split at 1.5: no ties, so nothing random is left.
+        let x = array![[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]];
+        let labels = [0, 0, 1, 1, 2, 2];
+        let target = TargetSlice::Classes {
+            labels: &labels,
+            n_classes: 3,
+        };
+        let fitted = LinfaDecisionTree
+            .fit(&TrainSet::new(x.view(), target, 0).unwrap())
+            .unwrap();
+        let Prediction::Classes { labels: got, .. } = fitted.predict(x.view()).unwrap() else {
+            panic!("classifier returned values")
+        };
+        assert_eq!(got, labels);
+        let size = fitted.size();
+        assert_eq!((size.leaves, size.tree_depth), (Some(3), Some(2)));
+        assert!(fitted.predict(array![[0.0, 1.0]].view()).is_err());
+        assert!(!LinfaDecisionTree.is_default());
+    }
+}

@@ -1,0 +1,401 @@
+//! `logistic`: multinomial logistic regression with an L2 penalty, C = 1, like scikit-learn's
+//! `LogisticRegression()` (lbfgs solver, run to convergence).
+//!
+//! Our own code, minimising scikit-learn's objective with L-BFGS:
+//! `mean softmax log-loss + ‖W‖² / (2 C n)` (the intercepts are not penalised). The problem is
+//! convex, so a converged solver reaches the same model as scikit-learn whatever its path. We
+//! do not use linfa's `MultiLogisticRegression`, which stops early on digits (0.856 accuracy
+//! against scikit-learn's 0.972), nor smartcore's, whose penalty and stopping differ.
+//!
+//! - Two classes use the binomial form scikit-learn uses (class 0's logit fixed at 0, one weight
+//!   vector penalised), which is not the same as a two-class softmax with the same C.
+//! - Classes absent from the training fold are left out of the fit and get probability 0.
+//! - Stops when the largest gradient component falls below `tolerance`, when a step no longer
+//!   lowers the loss, or after `max_iterations`.
+
+use std::collections::VecDeque;
+
+use ndarray::{s, Array2, ArrayView2, Axis, Zip};
+use serde_json::json;
+
+use super::{ClassScores, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use crate::data::Task;
+
+/// Pairs of past steps L-BFGS keeps (scikit-learn's scipy default is 10).
+const HISTORY: usize = 10;
+
+/// Multinomial logistic regression with L2 penalty.
+pub struct Logistic {
+    /// Inverse regularisation strength, as scikit-learn's `C`.
+    pub c: f64,
+    pub max_iterations: usize,
+    /// Stop when every gradient component of the mean loss is below this.
+    pub tolerance: f64,
+}
+
+impl Default for Logistic {
+    fn default() -> Self {
+        Logistic {
+            c: 1.0,
+            max_iterations: 1000,
+            tolerance: 1e-6,
+        }
+    }
+}
+
+/// The fitted weights: rows = features plus a last intercept row, columns = classes present.
+struct FittedLogistic {
+    theta: Array2<f64>,
+    /// Class index of each column of `theta`.
+    classes: Vec<usize>,
+    n_classes: usize,
+}
+
+impl Model for Logistic {
+    fn name(&self) -> &'static str {
+        "logistic"
+    }
+    fn description(&self) -> &'static str {
+        "multinomial logistic regression, L2 penalty C = 1, L-BFGS to convergence (our own code)"
+    }
+    fn tasks(&self) -> &'static [Task] {
+        &[Task::Classification]
+    }
+    fn settings(&self) -> serde_json::Value {
+        json!({
+            "C": self.c,
+            "penalty": "l2",
+            "solver": "lbfgs",
+            "history": HISTORY,
+            "max_iterations": self.max_iterations,
+            "tolerance": self.tolerance,
+        })
+    }
+    fn wants_standardized_features(&self) -> bool {
+        true
+    }
+    fn fit(&self, train: &TrainSet) -> Result<Box<dyn Fitted>, ModelError> {
+        if !(self.c.is_finite() && self.c > 0.0) {
+            return Err(ModelError::new(format!(
+                "C must be finite and greater than 0, but was {}",
+                self.c
+            )));
+        }
+        let (labels, n_classes) = train.classes()?;
+        let mut column_of = vec![None; n_classes];
+        let mut classes = Vec::new();
+        for &l in labels {
+            if column_of[l].is_none() {
+                column_of[l] = Some(classes.len());
+                classes.push(l);
+            }
+        }
+        let x = train.features();
+        let mut one_hot = Array2::zeros((x.nrows(), classes.len()));
+        for (row, &l) in labels.iter().enumerate() {
+            let column = column_of[l].expect("every label was given a column above");
+            one_hot[[row, column]] = 1.0;
+        }
+        let theta = if classes.len() < 2 {
+            Array2::zeros((x.ncols() + 1, classes.len()))
+        } else {
+            let problem = Problem {
+                x: x.view(),
+                y: one_hot.view(),
+                penalty: 1.0 / (self.c * x.nrows() as f64),
+                binary: classes.len() == 2,
+            };
+            minimise(&problem, self.max_iterations, self.tolerance)?
+        };
+        Ok(Box::new(FittedLogistic {
+            theta,
+            classes,
+            n_classes,
+        }))
+    }
+}
+
+/// The loss to minimise on one training fold.
+struct Problem<'a> {
+    x: ArrayView2<'a, f64>,
+    y: ArrayView2<'a, f64>,
+    /// `1 / (C n)`: the weight of `‖W‖² / 2` beside the mean log-loss.
+    penalty: f64,
+    /// Fix column 0 at zero (scikit-learn's binomial form).
+    binary: bool,
+}
+
+/// Row-wise softmax of `x · W + b`, in place of the logits.
+fn probabilities(x: ArrayView2<f64>, theta: &Array2<f64>) -> Array2<f64> {
+    let d = x.ncols();
+    let mut logits = x.dot(&theta.slice(s![..d, ..])) + theta.row(d);
+    for mut row in logits.outer_iter_mut() {
+        let top = row.fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+        row.mapv_inplace(|v| (v - top).exp());
+        let total = row.sum();
+        row /= total;
+    }
+    logits
+}
+
+impl Problem<'_> {
+    /// Loss and gradient at `theta`.
+    fn evaluate(&self, theta: &Array2<f64>) -> (f64, Array2<f64>) {
+        let n = self.x.nrows() as f64;
+        let d = self.x.ncols();
+        let p = probabilities(self.x, theta);
+        let mut log_loss = 0.0;
+        Zip::from(&p).and(&self.y).for_each(|&p, &y| {
+            if y > 0.0 {
+                log_loss -= y * p.max(f64::MIN_POSITIVE).ln();
+            }
+        });
+        let weights = theta.slice(s![..d, ..]);
+        let loss = log_loss / n + 0.5 * self.penalty * weights.iter().map(|w| w * w).sum::<f64>();
+        let residual = (p - self.y) / n;
+        let mut gradient = Array2::zeros(theta.raw_dim());
+        gradient
+            .slice_mut(s![..d, ..])
+            .assign(&(self.x.t().dot(&residual) + &weights * self.penalty));
+        gradient.row_mut(d).assign(&residual.sum_axis(Axis(0)));
+        if self.binary {
+            gradient.column_mut(0).fill(0.0);
+        }
+        (loss, gradient)
+    }
+}
+
+fn inner(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
+    Zip::from(a).and(b).fold(0.0, |acc, &x, &y| acc + x * y)
+}
+
+/// L-BFGS with a backtracking (Armijo) line search, from zero weights.
+fn minimise(
+    problem: &Problem,
+    max_iterations: usize,
+    tolerance: f64,
+) -> Result<Array2<f64>, ModelError> {
+    let shape = (problem.x.ncols() + 1, problem.y.ncols());
+    let mut theta = Array2::<f64>::zeros(shape);
+    let (mut loss, mut gradient) = problem.evaluate(&theta);
+    let mut history: VecDeque<(Array2<f64>, Array2<f64>, f64)> = VecDeque::new();
+    for _ in 0..max_iterations {
+        if gradient.iter().all(|g| g.abs() < tolerance) {
+            break;
+        }
+        // Two-loop recursion: direction = -H · gradient.
+        let mut q = gradient.clone();
+        let mut alphas = Vec::with_capacity(history.len());
+        for (s, y, rho) in history.iter().rev() {
+            let alpha = rho * inner(s, &q);
+            q.scaled_add(-alpha, y);
+            alphas.push(alpha);
+        }
+        if let Some((s, y, _)) = history.back() {
+            q *= inner(s, y) / inner(y, y);
+        }
+        for ((s, y, rho), alpha) in history.iter().zip(alphas.iter().rev()) {
+            let beta = rho * inner(y, &q);
+            q.scaled_add(alpha - beta, s);
+        }
+        let mut direction = -q;
+        let mut slope = inner(&gradient, &direction);
+        if slope.is_nan() || slope >= 0.0 {
+            history.clear();
+            direction = -&gradient;
+            slope = inner(&gradient, &direction);
+        }
+        let mut step = 1.0;
+        let (new_theta, new_loss, new_gradient) = loop {
+            let candidate = &theta + &(&direction * step);
+            let (l, g) = problem.evaluate(&candidate);
+            if l.is_finite() && l <= loss + 1e-4 * step * slope {
+                break (candidate, l, g);
+            }
+            step *= 0.5;
+            if step < 1e-12 {
+                // No step lowers the loss: as converged as floating point allows.
+                return Ok(theta);
+            }
+        };
+        let s = &new_theta - &theta;
+        let y = &new_gradient - &gradient;
+        let curvature = inner(&s, &y);
+        if curvature > 1e-12 * inner(&y, &y).max(f64::MIN_POSITIVE) {
+            if history.len() == HISTORY {
+                history.pop_front();
+            }
+            history.push_back((s, y, 1.0 / curvature));
+        }
+        let decrease = loss - new_loss;
+        theta = new_theta;
+        gradient = new_gradient;
+        loss = new_loss;
+        if decrease <= 1e-15 * loss.abs().max(1.0) {
+            break;
+        }
+    }
+    if theta.iter().any(|t| !t.is_finite()) {
+        return Err(ModelError::new(
+            "logistic regression diverged (non-finite weights)",
+        ));
+    }
+    Ok(theta)
+}
+
+impl Fitted for FittedLogistic {
+    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
+        if features.ncols() + 1 != self.theta.nrows() {
+            return Err(ModelError::new(format!(
+                "logistic was trained on {} features but got {}",
+                self.theta.nrows() - 1,
+                features.ncols()
+            )));
+        }
+        let rows = features.nrows();
+        let mut values = Array2::zeros((rows, self.n_classes));
+        if self.classes.len() == 1 {
+            values.column_mut(self.classes[0]).fill(1.0);
+        } else {
+            let p = probabilities(features, &self.theta);
+            for (column, &class) in self.classes.iter().enumerate() {
+                values.column_mut(class).assign(&p.column(column));
+            }
+        }
+        let labels = values
+            .outer_iter()
+            .map(|row| (0..row.len()).fold(0, |b, c| if row[c] > row[b] { c } else { b }))
+            .collect();
+        Ok(Prediction::Classes {
+            labels,
+            scores: Some(ClassScores {
+                values,
+                are_probabilities: true,
+            }),
+        })
+    }
+    fn size(&self) -> ModelSize {
+        let fixed = if self.classes.len() == 2 {
+            self.theta.nrows()
+        } else {
+            0
+        };
+        ModelSize {
+            parameters: Some(self.theta.len() - fixed),
+            ..ModelSize::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::TargetSlice;
+    use approx::assert_abs_diff_eq;
+    use ndarray::array;
+
+    fn classify(
+        model: &Logistic,
+        x: &Array2<f64>,
+        labels: &[usize],
+        n: usize,
+        test: &Array2<f64>,
+    ) -> (Vec<usize>, Array2<f64>) {
+        let train = TrainSet::new(
+            x.view(),
+            TargetSlice::Classes {
+                labels,
+                n_classes: n,
+            },
+            0,
+        )
+        .unwrap();
+        let Prediction::Classes { labels, scores } =
+            model.fit(&train).unwrap().predict(test.view()).unwrap()
+        else {
+            panic!("classifier returned values")
+        };
+        (labels, scores.unwrap().values)
+    }
+
+    #[test]
+    fn separates_two_classes_and_matches_the_binomial_optimum() {
+        let x = array![[-2.0], [-1.0], [1.0], [2.0]];
+        let (labels, p) = classify(&Logistic::default(), &x, &[0, 0, 1, 1], 2, &x);
+        assert_eq!(labels, vec![0, 0, 1, 1]);
+        // By symmetry b = 0; the optimum of Σ log(1 + e^{-x w}) + w²/2 over x = ±1, ±2 solves
+        // w = 2/(1 + e^w) + 4/(1 + e^{2w}): w = 1.00659 (Newton's method on that equation).
+        let w = (p[[3, 1]] / p[[3, 0]]).ln() / 2.0;
+        assert_abs_diff_eq!(w, 1.00659, epsilon = 1e-4);
+        assert_abs_diff_eq!(p.row(0).sum(), 1.0, epsilon = 1e-12);
+    }
+
+    #[test]
+    fn three_classes_and_an_absent_class() {
+        let x = array![
+            [0.0, 0.0],
+            [0.2, 0.1],
+            [3.0, 0.0],
+            [3.1, 0.2],
+            [0.0, 3.0],
+            [0.1, 3.2]
+        ];
+        let labels = [0, 0, 1, 1, 2, 2];
+        let (predicted, _) = classify(&Logistic::default(), &x, &labels, 3, &x);
+        assert_eq!(predicted, labels.to_vec());
+        let (predicted, p) = classify(&Logistic::default(), &x, &labels, 4, &array![[3.0, 0.1]]);
+        assert_eq!(predicted, vec![1]);
+        assert_eq!(p[[0, 3]], 0.0);
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let x = array![[0.5, -1.0], [1.5, 0.3], [-0.7, 0.8], [0.2, 0.2]];
+        let y = array![
+            [1.0, 0.0, 0.0],
+            [0.0, 1.0, 0.0],
+            [0.0, 0.0, 1.0],
+            [1.0, 0.0, 0.0]
+        ];
+        let problem = Problem {
+            x: x.view(),
+            y: y.view(),
+            penalty: 0.3,
+            binary: false,
+        };
+        let theta =
+            Array2::from_shape_fn((3, 3), |(i, j)| 0.1 * (i as f64) - 0.2 * (j as f64) + 0.05);
+        let (_, gradient) = problem.evaluate(&theta);
+        let h = 1e-6;
+        for ((i, j), &g) in gradient.indexed_iter() {
+            let (mut plus, mut minus) = (theta.clone(), theta.clone());
+            plus[[i, j]] += h;
+            minus[[i, j]] -= h;
+            let numeric = (problem.evaluate(&plus).0 - problem.evaluate(&minus).0) / (2.0 * h);
+            assert_abs_diff_eq!(g, numeric, epsilon = 1e-7);
+        }
+    }
+
+    #[test]
+    fn deterministic_and_refuses_bad_c() {
+        let x = array![[0.0], [1.0], [2.0], [3.0]];
+        let a = classify(&Logistic::default(), &x, &[0, 1, 0, 1], 2, &x);
+        let b = classify(&Logistic::default(), &x, &[0, 1, 0, 1], 2, &x);
+        assert_eq!(a, b);
+        let train = TrainSet::new(
+            x.view(),
+            TargetSlice::Classes {
+                labels: &[0, 1, 0, 1],
+                n_classes: 2,
+            },
+            0,
+        )
+        .unwrap();
+        assert!(Logistic {
+            c: 0.0,
+            ..Logistic::default()
+        }
+        .fit(&train)
+        .is_err());
+    }
+}
