@@ -29,6 +29,14 @@ pub struct Cli {
 pub enum Command {
     /// Reproduce the article's worked examples and print them beside the article's figures.
     Article,
+    /// Cross-validate every model on every dataset and print a table per dataset.
+    ///
+    /// Each fit runs in its own worker process, so a model that crashes or passes --timeout
+    /// costs only its own cell. Results are written as cells finish to OUT/results.jsonl, and
+    /// OUT/results.json at the end.
+    Compare(CompareArgs),
+    /// List the models with their settings.
+    Models,
     /// Show how CSV files are read: rows, features, task, classes with counts, missing values.
     Inspect {
         /// CSV files to inspect [default: every CSV in ./datasets]
@@ -36,6 +44,55 @@ pub enum Command {
         #[command(flatten)]
         load: LoadArgs,
     },
+    /// Internal: run one cell sent as JSON on stdin (used by `compare`).
+    #[command(hide = true)]
+    Worker,
+}
+
+/// Arguments of `modelbench compare`.
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    /// CSV files to compare models on [default: every CSV in ./datasets]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// Models to run, comma-separated [default: the default set; see `modelbench models`]
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub models: Option<Vec<String>>,
+    /// Models to leave out, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub exclude: Vec<String>,
+    /// Folds of the cross-validation (stratified for classification)
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=100))]
+    pub folds: u32,
+    /// Times the cross-validation is repeated with fresh folds
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub repeats: u32,
+    /// Seed of every random choice (folds, initial weights, forests): same seed, same numbers
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Seconds one fit may take before it is stopped and reported as timed out
+    #[arg(long, default_value_t = 300.0, value_name = "SECONDS", value_parser = parse_positive_seconds)]
+    pub timeout: f64,
+    /// Cells run in parallel (more is faster, but timings get noisier)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub jobs: u32,
+    /// Output folder [default: reports/run-UNIXTIME]
+    #[arg(long, value_name = "DIR", conflicts_with = "resume")]
+    pub out: Option<PathBuf>,
+    /// Continue the interrupted run in DIR: its settings are reused and every cell already
+    /// recorded there is kept, not run again
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
+}
+
+fn parse_positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!(
+            "must be a positive number of seconds, but was '{text}'"
+        )),
+    }
 }
 
 /// How to read the CSV files (shared by every subcommand that reads data).

@@ -20,6 +20,8 @@ pub mod article;
 pub mod cli;
 pub mod commands;
 pub mod data;
+pub mod eval;
 pub mod models;
 pub mod nn;
+pub mod report;
 pub mod rng;

@@ -1,7 +1,9 @@
 //! One function per subcommand: each takes validated settings, does the work and prints.
 
 mod article;
+mod compare;
 mod inspect;
+mod models;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,7 +16,13 @@ use crate::cli::{Cli, Command, DEFAULT_DATASET_DIR};
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Article => article::run(),
+        Command::Compare(args) => compare::run(&args),
+        Command::Models => models::run(),
         Command::Inspect { files, load } => inspect::run(&files, &load.to_options()),
+        Command::Worker => {
+            crate::eval::worker::serve(std::io::stdin().lock(), std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -1,0 +1,165 @@
+//! `modelbench compare`: run the comparison with a progress bar, then print a table per dataset.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::CompareArgs;
+use crate::eval::cell::CellStatus;
+use crate::eval::runner::{self, CompareSettings, Isolation, ModelSelection, RunEvent};
+use crate::report::{summary, table};
+
+pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
+    let executable =
+        std::env::current_exe().context("Could not locate the modelbench executable")?;
+    let comparison = match &args.resume {
+        Some(dir) => {
+            let mut progress = Progress::new(None);
+            let comparison = runner::resume(
+                dir,
+                Isolation::Worker(executable),
+                args.jobs as usize,
+                &mut |event| progress.handle(event),
+            )?;
+            progress.finish();
+            comparison
+        }
+        None => {
+            let settings = settings_from(args, executable)?;
+            let mut progress = Progress::new(Some(settings.folds * settings.repeats));
+            let comparison = runner::run(&settings, &mut |event| progress.handle(event))?;
+            progress.finish();
+            comparison
+        }
+    };
+
+    for dataset in &comparison.results.datasets {
+        let summaries = summary::summarize(&comparison.results, dataset);
+        println!("{}", table::render(dataset, &summaries));
+    }
+    println!("Results: {}", comparison.results_path.display());
+    if comparison.unreadable.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "{} file(s) could not be read; see the errors above.",
+            comparison.unreadable.len()
+        );
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn settings_from(
+    args: &CompareArgs,
+    executable: std::path::PathBuf,
+) -> anyhow::Result<CompareSettings> {
+    Ok(CompareSettings {
+        files: super::files_or_bundled(&args.files)?,
+        load: args.load.to_options(),
+        models: ModelSelection {
+            include: args.models.clone(),
+            exclude: args.exclude.clone(),
+        },
+        folds: args.folds as usize,
+        repeats: args.repeats as usize,
+        seed: args.seed,
+        timeout: Duration::from_secs_f64(args.timeout),
+        jobs: args.jobs as usize,
+        out_dir: args
+            .out
+            .clone()
+            .unwrap_or_else(|| runner::default_out_dir(Path::new("reports"))),
+        isolation: Isolation::Worker(executable),
+        command_line: std::env::args().collect(),
+    })
+}
+
+/// A progress bar on a terminal; plain lines (one per finished dataset × model) otherwise.
+struct Progress {
+    bar: Option<ProgressBar>,
+    /// Cells of one dataset × model, for the plain "model done" lines (unknown on resume).
+    cells_per_model: Option<usize>,
+    finished: HashMap<(String, String), (usize, usize)>,
+}
+
+impl Progress {
+    fn new(cells_per_model: Option<usize>) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(0);
+            let style = ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:30.cyan/blue}] {pos}/{len} cells  ETA {eta}  {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style.progress_chars("=> "));
+            bar
+        });
+        Progress {
+            bar,
+            cells_per_model,
+            finished: HashMap::new(),
+        }
+    }
+
+    fn say(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(text),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    fn handle(&mut self, event: RunEvent) {
+        match event {
+            RunEvent::Unreadable(file) => self.say(&format!("Error: {}", file.error)),
+            RunEvent::Dataset(record) => {
+                for warning in &record.warnings {
+                    self.say(&format!("warning: {}: {warning}", record.name));
+                }
+                if let Some(reason) = &record.skipped {
+                    self.say(&format!("skipping {}: {reason}", record.name));
+                }
+            }
+            RunEvent::Planned { cells } => {
+                if let Some(bar) = &self.bar {
+                    bar.set_length(cells as u64);
+                } else {
+                    eprintln!("running {cells} cells (dataset x model x fold)");
+                }
+            }
+            RunEvent::CellDone {
+                result,
+                done,
+                total,
+            } => {
+                let key = (result.key.dataset.clone(), result.key.model.clone());
+                let entry = self.finished.entry(key).or_insert((0, 0));
+                entry.0 += 1;
+                if result.status == CellStatus::Ok {
+                    entry.1 += 1;
+                }
+                let (count, ok) = *entry;
+                match &self.bar {
+                    Some(bar) => {
+                        bar.set_position(done as u64);
+                        bar.set_message(format!("{} / {}", result.key.dataset, result.key.model));
+                    }
+                    None if Some(count) == self.cells_per_model => eprintln!(
+                        "[{done}/{total}] {} / {}: {ok} of {count} folds ok",
+                        result.key.dataset, result.key.model
+                    ),
+                    None => {}
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

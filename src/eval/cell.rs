@@ -1,0 +1,251 @@
+//! One cell of a comparison (a dataset, a model, one fold of one repeat): preprocess on the
+//! training rows, fit, predict, score, time. This runs inside the worker process.
+
+use std::time::Instant;
+
+use ndarray::{Array2, Axis};
+use serde::{Deserialize, Serialize};
+
+use super::folds::FoldPlan;
+use super::memory;
+use super::metrics::{self, ClassificationMetrics, RegressionMetrics};
+use crate::data::impute::Imputer;
+use crate::data::scale::Standardizer;
+use crate::data::{Dataset, Target};
+use crate::models::{Model, ModelError, ModelSize, Prediction, TargetSlice, TrainSet};
+
+/// Where a cell is in the run.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct CellKey {
+    pub dataset: String,
+    pub model: String,
+    pub repeat: usize,
+    pub fold: usize,
+}
+
+/// How a cell ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CellStatus {
+    Ok,
+    /// The fit or prediction returned an error, panicked or crashed the worker.
+    Failed,
+    /// The fit ran past `--timeout` and was stopped.
+    TimedOut,
+    /// Not attempted: the model cannot work at this size (the reason says why).
+    Refused,
+}
+
+/// Test-fold scores, with the training score for the overfitting gap.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "task")]
+pub enum FoldScores {
+    Classification {
+        test: ClassificationMetrics,
+        train_accuracy: f64,
+    },
+    Regression {
+        test: RegressionMetrics,
+        train_r2: f64,
+    },
+}
+
+impl FoldScores {
+    /// The headline score: accuracy for classification, R² for regression.
+    pub fn headline(&self) -> f64 {
+        match self {
+            FoldScores::Classification { test, .. } => test.accuracy,
+            FoldScores::Regression { test, .. } => test.r2,
+        }
+    }
+}
+
+/// What the worker measured for a cell that ran.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    pub scores: FoldScores,
+    pub fit_ms: f64,
+    pub predict_ms: f64,
+    /// Peak resident memory during the fit above the resident size just before it.
+    pub fit_peak_bytes: Option<u64>,
+    pub size: ModelSize,
+    pub train_rows: usize,
+    pub test_rows: usize,
+}
+
+/// One finished cell as recorded in the results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellResult {
+    #[serde(flatten)]
+    pub key: CellKey,
+    pub status: CellStatus,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub measurement: Option<Measurement>,
+}
+
+/// Preprocesses, fits, predicts and scores one fold, in this process.
+pub fn evaluate(
+    dataset: &Dataset,
+    plan: &FoldPlan,
+    repeat: usize,
+    fold: usize,
+    model: &dyn Model,
+    seed: u64,
+) -> Result<Measurement, ModelError> {
+    let (train_rows, test_rows) = plan.split(repeat, fold);
+    if train_rows.is_empty() || test_rows.is_empty() {
+        return Err(ModelError::new(format!(
+            "fold {fold} of repeat {repeat} has {} training and {} test rows",
+            train_rows.len(),
+            test_rows.len()
+        )));
+    }
+    let mut train_x = dataset.features.select(Axis(0), &train_rows);
+    let mut test_x = dataset.features.select(Axis(0), &test_rows);
+    if dataset.has_missing() {
+        let imputer = Imputer::fit(train_x.view(), &dataset.columns);
+        imputer.apply(&mut train_x);
+        imputer.apply(&mut test_x);
+    }
+    if model.wants_standardized_features() {
+        let scaler = Standardizer::fit(train_x.view());
+        train_x = scaler.transform(train_x.view());
+        test_x = scaler.transform(test_x.view());
+    }
+
+    let pick = |rows: &[usize]| -> Target {
+        match &dataset.target {
+            Target::Classes { names, labels } => Target::Classes {
+                names: names.clone(),
+                labels: rows.iter().map(|&r| labels[r]).collect(),
+            },
+            Target::Values(values) => Target::Values(rows.iter().map(|&r| values[r]).collect()),
+        }
+    };
+    let train_y = pick(&train_rows);
+    let test_y = pick(&test_rows);
+    let train_set = TrainSet::new(train_x.view(), slice(&train_y), seed)?;
+
+    let before = memory::reset_peak().then(memory::read).flatten();
+    let started = Instant::now();
+    let fitted = model.fit(&train_set)?;
+    let fit_ms = started.elapsed().as_secs_f64() * 1e3;
+    let after = memory::read();
+    let fit_peak_bytes = before
+        .zip(after)
+        .map(|(b, a)| a.peak_bytes.saturating_sub(b.current_bytes));
+
+    let started = Instant::now();
+    let test_prediction = fitted.predict(test_x.view())?;
+    let predict_ms = started.elapsed().as_secs_f64() * 1e3;
+    let train_prediction = fitted.predict(train_x.view())?;
+
+    let scores = score(&test_y, &test_prediction, &train_y, &train_prediction)?;
+    Ok(Measurement {
+        scores,
+        fit_ms,
+        predict_ms,
+        fit_peak_bytes,
+        size: fitted.size(),
+        train_rows: train_rows.len(),
+        test_rows: test_rows.len(),
+    })
+}
+
+fn slice(target: &Target) -> TargetSlice<'_> {
+    match target {
+        Target::Classes { names, labels } => TargetSlice::Classes {
+            labels,
+            n_classes: names.len(),
+        },
+        Target::Values(values) => TargetSlice::Values(values),
+    }
+}
+
+fn score(
+    test_y: &Target,
+    test_prediction: &Prediction,
+    train_y: &Target,
+    train_prediction: &Prediction,
+) -> Result<FoldScores, ModelError> {
+    match (test_y, test_prediction, train_y, train_prediction) {
+        (
+            Target::Classes {
+                names,
+                labels: truth,
+            },
+            Prediction::Classes {
+                labels: predicted,
+                scores,
+            },
+            Target::Classes {
+                labels: train_truth,
+                ..
+            },
+            Prediction::Classes {
+                labels: train_predicted,
+                ..
+            },
+        ) => {
+            let n_classes = names.len();
+            check_prediction(
+                truth.len(),
+                predicted.len(),
+                predicted.iter().all(|&p| p < n_classes),
+            )?;
+            check_prediction(train_truth.len(), train_predicted.len(), true)?;
+            let shape_ok = |s: &Array2<f64>| s.nrows() == truth.len() && s.ncols() == n_classes;
+            let scores = scores.as_ref().filter(|s| shape_ok(&s.values));
+            let probabilities = scores
+                .filter(|s| s.are_probabilities)
+                .map(|s| s.values.view());
+            Ok(FoldScores::Classification {
+                test: ClassificationMetrics {
+                    accuracy: metrics::accuracy(truth, predicted),
+                    balanced_accuracy: metrics::balanced_accuracy(truth, predicted, n_classes),
+                    macro_f1: metrics::macro_f1(truth, predicted, n_classes),
+                    roc_auc: scores.and_then(|s| metrics::roc_auc(truth, s.values.view())),
+                    log_loss: probabilities.map(|p| metrics::log_loss(truth, p)),
+                    brier: probabilities.map(|p| metrics::brier(truth, p)),
+                },
+                train_accuracy: metrics::accuracy(train_truth, train_predicted),
+            })
+        }
+        (
+            Target::Values(truth),
+            Prediction::Values(predicted),
+            Target::Values(train_truth),
+            Prediction::Values(train_predicted),
+        ) => {
+            let finite = predicted
+                .iter()
+                .chain(train_predicted)
+                .all(|v| v.is_finite());
+            check_prediction(truth.len(), predicted.len(), finite)?;
+            check_prediction(train_truth.len(), train_predicted.len(), true)?;
+            Ok(FoldScores::Regression {
+                test: metrics::regression_metrics(truth, predicted),
+                train_r2: metrics::regression_metrics(train_truth, train_predicted).r2,
+            })
+        }
+        _ => Err(ModelError::new(
+            "the model's prediction does not match the task",
+        )),
+    }
+}
+
+fn check_prediction(expected: usize, got: usize, values_ok: bool) -> Result<(), ModelError> {
+    if expected != got {
+        return Err(ModelError::new(format!(
+            "model predicted {got} rows for {expected}"
+        )));
+    }
+    if !values_ok {
+        return Err(ModelError::new(
+            "model predicted a class out of range or a non-finite value",
+        ));
+    }
+    Ok(())
+}

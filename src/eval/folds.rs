@@ -1,0 +1,136 @@
+//! Repeated k-fold assignment: stratified for classification (every fold keeps the class
+//! ratios, even for classes with fewer rows than folds), plain for regression.
+
+use serde::{Deserialize, Serialize};
+
+use crate::rng::SeededRng;
+
+/// The fold of every row, for every repeat: `assignments[repeat][row]` is in `0..folds`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FoldPlan {
+    pub folds: usize,
+    pub assignments: Vec<Vec<usize>>,
+}
+
+impl FoldPlan {
+    /// Stratified k-fold: each class's rows are shuffled and dealt round-robin over the folds,
+    /// each class starting where the previous one stopped, so fold sizes differ by at most one
+    /// and a class of m rows puts at most ceil(m / k) rows in any fold.
+    pub fn stratified(
+        labels: &[usize],
+        n_classes: usize,
+        folds: usize,
+        repeats: usize,
+        seed: u64,
+    ) -> Self {
+        let assignments = (0..repeats)
+            .map(|repeat| {
+                let mut rng = SeededRng::derive(seed, repeat as u64);
+                let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); n_classes];
+                for (row, &label) in labels.iter().enumerate() {
+                    by_class[label].push(row);
+                }
+                let mut fold_of = vec![0; labels.len()];
+                let mut next = rng.below(folds);
+                for rows in &mut by_class {
+                    rng.shuffle(rows);
+                    for &row in rows.iter() {
+                        fold_of[row] = next;
+                        next = (next + 1) % folds;
+                    }
+                }
+                fold_of
+            })
+            .collect();
+        FoldPlan { folds, assignments }
+    }
+
+    /// Plain k-fold over shuffled rows.
+    pub fn plain(rows: usize, folds: usize, repeats: usize, seed: u64) -> Self {
+        let assignments = (0..repeats)
+            .map(|repeat| {
+                let mut rng = SeededRng::derive(seed, repeat as u64);
+                let mut order: Vec<usize> = (0..rows).collect();
+                rng.shuffle(&mut order);
+                let mut fold_of = vec![0; rows];
+                for (position, &row) in order.iter().enumerate() {
+                    fold_of[row] = position % folds;
+                }
+                fold_of
+            })
+            .collect();
+        FoldPlan { folds, assignments }
+    }
+
+    pub fn repeats(&self) -> usize {
+        self.assignments.len()
+    }
+
+    /// Training and test row indices of one fold of one repeat.
+    pub fn split(&self, repeat: usize, fold: usize) -> (Vec<usize>, Vec<usize>) {
+        let mut train = Vec::new();
+        let mut test = Vec::new();
+        for (row, &f) in self.assignments[repeat].iter().enumerate() {
+            if f == fold {
+                test.push(row);
+            } else {
+                train.push(row);
+            }
+        }
+        (train, test)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stratified_folds_partition_rows_and_keep_class_ratios() {
+        // 60 of class 0, 30 of class 1, 7 of class 2, and 3 of class 3 (fewer rows than folds).
+        let mut labels = vec![0; 60];
+        labels.extend(vec![1; 30]);
+        labels.extend(vec![2; 7]);
+        labels.extend(vec![3; 3]);
+        let plan = FoldPlan::stratified(&labels, 4, 5, 2, 11);
+        for repeat in 0..2 {
+            let mut seen = vec![0; labels.len()];
+            for fold in 0..5 {
+                let (train, test) = plan.split(repeat, fold);
+                assert_eq!(train.len() + test.len(), labels.len());
+                test.iter().for_each(|&r| seen[r] += 1);
+                // 100 rows over 5 folds: 20 each.
+                assert_eq!(test.len(), 20);
+                let count = |c| test.iter().filter(|&&r| labels[r] == c).count();
+                assert_eq!(count(0), 12);
+                assert_eq!(count(1), 6);
+                assert!(
+                    (1..=2).contains(&count(2)),
+                    "class of 7 rows: 1 or 2 per fold"
+                );
+                assert!(count(3) <= 1, "class of 3 rows: at most one per fold");
+            }
+            assert!(
+                seen.iter().all(|&s| s == 1),
+                "every row is in exactly one test fold"
+            );
+        }
+        assert_ne!(
+            plan.assignments[0], plan.assignments[1],
+            "repeats reshuffle"
+        );
+        assert_eq!(
+            plan,
+            FoldPlan::stratified(&labels, 4, 5, 2, 11),
+            "same seed, same folds"
+        );
+    }
+
+    #[test]
+    fn plain_folds_partition_rows_evenly() {
+        let plan = FoldPlan::plain(23, 5, 1, 3);
+        let mut sizes = vec![0; 5];
+        plan.assignments[0].iter().for_each(|&f| sizes[f] += 1);
+        assert_eq!(sizes, vec![5, 5, 5, 4, 4]);
+    }
+}

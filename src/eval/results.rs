@@ -1,0 +1,276 @@
+//! The results of a run: the canonical record every report is rendered from, and the
+//! append-only log it is written to as cells finish, so that a crash loses no finished cell.
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use super::cell::CellResult;
+use super::folds::FoldPlan;
+use crate::data::{LoadOptions, Task};
+
+/// Bumped whenever the results format changes incompatibly.
+pub const RESULTS_FORMAT_VERSION: u32 = 1;
+
+/// How the run was set up: enough to replay any cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunHeader {
+    pub format_version: u32,
+    pub modelbench_version: String,
+    pub command_line: Vec<String>,
+    /// The data files asked for, in order (a resumed run reads the same ones).
+    pub files: Vec<PathBuf>,
+    pub seed: u64,
+    pub folds: usize,
+    pub repeats: usize,
+    pub timeout_s: f64,
+    pub load_options: LoadOptions,
+    /// Versions of the libraries behind the models (linfa, smartcore, ndarray, ...).
+    pub library_versions: BTreeMap<String, String>,
+    pub models: Vec<ModelRecord>,
+}
+
+/// A model as it was run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelRecord {
+    pub name: String,
+    pub description: String,
+    pub settings: serde_json::Value,
+    pub standardized_features: bool,
+}
+
+/// A dataset as it was run, with the fold of every row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetRecord {
+    pub name: String,
+    pub path: PathBuf,
+    pub sha256: String,
+    pub task: Task,
+    pub rows: usize,
+    pub features: usize,
+    pub target: String,
+    /// Class names in label order (empty for regression).
+    pub class_names: Vec<String>,
+    /// Rows per class (empty for regression).
+    pub class_counts: Vec<usize>,
+    pub warnings: Vec<String>,
+    /// Why the dataset was not run, when it was not.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub skipped: Option<String>,
+    /// The models run on it, in order.
+    pub models: Vec<String>,
+    pub fold_plan: Option<FoldPlan>,
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunResults {
+    pub header: RunHeader,
+    pub datasets: Vec<DatasetRecord>,
+    pub cells: Vec<CellResult>,
+}
+
+/// The library versions recorded at build time from Cargo.lock.
+pub fn library_versions() -> BTreeMap<String, String> {
+    env!("MODELBENCH_LIBRARY_VERSIONS")
+        .split(',')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
+}
+
+/// One line of the log.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "kebab-case")]
+enum LogLine {
+    Header(RunHeader),
+    Dataset(DatasetRecord),
+    Cell(CellResult),
+}
+
+/// The append-only JSON-lines log of a run (`results.jsonl`): one complete line per record,
+/// each written with a single call and flushed, so a killed run leaves at worst one partial
+/// last line, which [`read_log`] ignores.
+pub struct ResultsLog {
+    file: File,
+    path: PathBuf,
+}
+
+impl ResultsLog {
+    pub fn create(path: &Path) -> anyhow::Result<Self> {
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .write(true)
+            .open(path)
+            .with_context(|| format!("Could not create the results log '{}'", path.display()))?;
+        Ok(ResultsLog {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Replaces the log at `path` with exactly the records of `results` (dropping a partial
+    /// last line left by a crash), atomically, and opens it for appending.
+    pub fn rewrite(path: &Path, results: &RunResults) -> anyhow::Result<Self> {
+        let mut text = String::new();
+        let lines = std::iter::once(LogLine::Header(results.header.clone()))
+            .chain(results.datasets.iter().cloned().map(LogLine::Dataset))
+            .chain(results.cells.iter().cloned().map(LogLine::Cell));
+        for line in lines {
+            text.push_str(
+                &serde_json::to_string(&line).context("Could not encode a results record")?,
+            );
+            text.push('\n');
+        }
+        write_atomically(path, text.as_bytes())?;
+        let file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .with_context(|| format!("Could not reopen the results log '{}'", path.display()))?;
+        Ok(ResultsLog {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn header(&mut self, header: &RunHeader) -> anyhow::Result<()> {
+        self.append(&LogLine::Header(header.clone()))
+    }
+
+    pub fn dataset(&mut self, dataset: &DatasetRecord) -> anyhow::Result<()> {
+        self.append(&LogLine::Dataset(dataset.clone()))
+    }
+
+    pub fn cell(&mut self, cell: &CellResult) -> anyhow::Result<()> {
+        self.append(&LogLine::Cell(cell.clone()))
+    }
+
+    fn append(&mut self, line: &LogLine) -> anyhow::Result<()> {
+        let mut text = serde_json::to_string(line).context("Could not encode a results record")?;
+        text.push('\n');
+        self.file
+            .write_all(text.as_bytes())
+            .and_then(|_| self.file.flush())
+            .with_context(|| format!("Could not append to '{}'", self.path.display()))
+    }
+}
+
+/// Reads a log back; a last line cut short by a crash is ignored, any other bad line is an error.
+pub fn read_log(path: &Path) -> anyhow::Result<RunResults> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("Could not read '{}'", path.display()))?;
+    let mut header = None;
+    let mut datasets = Vec::new();
+    let mut cells = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let parsed: LogLine = match serde_json::from_str(line) {
+            Ok(parsed) => parsed,
+            Err(_) if i + 1 == lines.len() && !text.ends_with('\n') => break,
+            Err(e) => anyhow::bail!(
+                "{}, line {}: not a results record ({e})",
+                path.display(),
+                i + 1
+            ),
+        };
+        match parsed {
+            LogLine::Header(h) => header = Some(h),
+            LogLine::Dataset(d) => datasets.push(d),
+            LogLine::Cell(c) => cells.push(c),
+        }
+    }
+    let header = header.with_context(|| {
+        format!(
+            "{}: no run header; is this a modelbench results log?",
+            path.display()
+        )
+    })?;
+    Ok(RunResults {
+        header,
+        datasets,
+        cells,
+    })
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let temporary = dir.join(format!(".{file_name}.tmp{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut file = File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    };
+    write().with_context(|| format!("Could not write '{}'", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::cell::{CellKey, CellStatus};
+
+    fn header() -> RunHeader {
+        RunHeader {
+            format_version: RESULTS_FORMAT_VERSION,
+            modelbench_version: "test".into(),
+            command_line: vec!["modelbench".into()],
+            files: vec!["datasets/iris.csv".into()],
+            seed: 1,
+            folds: 5,
+            repeats: 2,
+            timeout_s: 10.0,
+            load_options: LoadOptions::default(),
+            library_versions: library_versions(),
+            models: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn log_round_trips_and_ignores_a_cut_last_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.jsonl");
+        let mut log = ResultsLog::create(&path).unwrap();
+        log.header(&header()).unwrap();
+        let cell = CellResult {
+            key: CellKey {
+                dataset: "iris".into(),
+                model: "majority".into(),
+                repeat: 0,
+                fold: 3,
+            },
+            status: CellStatus::Failed,
+            reason: Some("boom".into()),
+            measurement: None,
+        };
+        log.cell(&cell).unwrap();
+        drop(log);
+        let read = read_log(&path).unwrap();
+        assert_eq!(read.header, header());
+        assert_eq!(read.cells, vec![cell.clone()]);
+
+        // A crash mid-write leaves a partial line without a newline: ignored.
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str("{\"record\":\"cell\",\"data");
+        std::fs::write(&path, &text).unwrap();
+        assert_eq!(read_log(&path).unwrap().cells, vec![cell]);
+    }
+
+    #[test]
+    fn library_versions_name_linfa_and_smartcore() {
+        let versions = library_versions();
+        assert!(versions.contains_key("linfa"), "{versions:?}");
+        assert!(versions.contains_key("smartcore"), "{versions:?}");
+    }
+}

@@ -1,0 +1,158 @@
+//! The terminal table of one dataset: a row per model, best first, with the baseline marked.
+
+use super::summary::{describe_size, MeanSd, ModelSummary};
+use crate::data::Task;
+use crate::eval::results::DatasetRecord;
+
+/// The models that set the floor: their rows are marked in the table.
+pub const BASELINES: [&str; 2] = ["majority", "mean"];
+
+/// Renders the table of one dataset, sorted by the headline score (best first).
+pub fn render(dataset: &DatasetRecord, summaries: &[ModelSummary]) -> String {
+    let mut out = String::new();
+    let plan = dataset.fold_plan.as_ref();
+    let protocol = plan.map_or_else(String::new, |p| {
+        format!("; {} folds x {} repeats", p.folds, p.repeats())
+    });
+    let shape = match dataset.task {
+        Task::Classification => format!("{} classes", dataset.class_names.len()),
+        Task::Regression => format!("regression on '{}'", dataset.target),
+    };
+    out.push_str(&format!(
+        "{} ({} rows, {} features, {shape}{protocol})\n",
+        dataset.name, dataset.rows, dataset.features
+    ));
+    if let Some(reason) = &dataset.skipped {
+        out.push_str(&format!("  skipped: {reason}\n"));
+        return out;
+    }
+    let (score, second, train) = match dataset.task {
+        Task::Classification => ("accuracy", "bal. acc", "train acc"),
+        Task::Regression => ("R^2", "RMSE", "train R^2"),
+    };
+    let header = [
+        "model",
+        score,
+        second,
+        train,
+        "fit ms",
+        "predict ms",
+        "fit peak",
+        "size",
+        "status",
+    ];
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut sorted: Vec<&ModelSummary> = summaries.iter().collect();
+    sorted.sort_by(|a, b| {
+        let key = |s: &ModelSummary| s.headline.map_or(f64::NEG_INFINITY, |h| h.mean);
+        key(b)
+            .total_cmp(&key(a))
+            .then_with(|| a.model.cmp(&b.model))
+    });
+    for s in sorted {
+        let name = if BASELINES.contains(&s.model.as_str()) {
+            format!("{} (baseline)", s.model)
+        } else {
+            s.model.clone()
+        };
+        rows.push(vec![
+            name,
+            s.headline
+                .map_or("-".into(), |m| format!("{:.3} ± {:.3}", m.mean, m.sd)),
+            s.secondary.map_or("-".into(), |m| format!("{:.3}", m.mean)),
+            s.train_headline
+                .map_or("-".into(), |m| format!("{:.3}", m.mean)),
+            s.fit_ms.map_or("-".into(), format_ms),
+            s.predict_ms.map_or("-".into(), format_ms),
+            s.fit_peak_bytes.map_or("-".into(), format_bytes),
+            s.size.as_ref().map_or("-".into(), describe_size),
+            shorten(&s.status, 70),
+        ]);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([header[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<&str>| -> String {
+        let mut text = String::from(" ");
+        for (c, cell) in cells.iter().enumerate() {
+            // Names and text left-aligned, numbers right-aligned.
+            if c == 0 || c >= 7 {
+                text.push_str(&format!(" {cell:<w$}", w = widths[c]));
+            } else {
+                text.push_str(&format!(" {cell:>w$}", w = widths[c]));
+            }
+        }
+        text.trim_end().to_string() + "\n"
+    };
+    out.push_str(&line(header.to_vec()));
+    out.push_str(&line(
+        widths
+            .iter()
+            .map(|&w| "-".repeat(w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|s| s.as_str())
+            .collect(),
+    ));
+    for row in &rows {
+        out.push_str(&line(row.iter().map(|s| s.as_str()).collect()));
+    }
+    out
+}
+
+fn format_ms(m: MeanSd) -> String {
+    match m.mean {
+        v if v < 10.0 => format!("{v:.2}"),
+        v if v < 1000.0 => format!("{v:.1}"),
+        v => format!("{v:.0}"),
+    }
+}
+
+fn format_bytes(bytes: u64) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    match bytes as f64 {
+        b if b < 1024.0 * 1024.0 => format!("{:.0} KB", b / 1024.0),
+        b if b < 1024.0 * MB => format!("{:.1} MB", b / MB),
+        b => format!("{:.2} GB", b / (1024.0 * MB)),
+    }
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        text.to_string()
+    } else {
+        text.chars().take(max_chars - 1).collect::<String>() + "…"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_formats() {
+        assert_eq!(
+            format_ms(MeanSd {
+                mean: 1.234,
+                sd: 0.0
+            }),
+            "1.23"
+        );
+        assert_eq!(
+            format_ms(MeanSd {
+                mean: 123.45,
+                sd: 0.0
+            }),
+            "123.5"
+        );
+        assert_eq!(format_bytes(2048), "2 KB");
+        assert_eq!(format_bytes(3 * 1024 * 1024), "3.0 MB");
+        assert_eq!(shorten("abcdef", 4), "abc…");
+    }
+}

@@ -1,0 +1,337 @@
+//! End-to-end tests of `modelbench compare`: isolation of failing and hanging models,
+//! reproducibility across `--jobs`, and the results files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const FAST_MODELS: &str = "majority,knn,naive-bayes,decision-tree";
+
+fn modelbench(args: &[&str], fault_models: bool) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_modelbench"));
+    command.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    if fault_models {
+        command.env("MODELBENCH_FAULT_MODELS", "1");
+    }
+    command.output().expect("the modelbench binary runs")
+}
+
+fn read_results(dir: &Path) -> Value {
+    let text = std::fs::read_to_string(dir.join("results.json")).expect("results.json is written");
+    serde_json::from_str(&text).expect("results.json is JSON")
+}
+
+fn cells(results: &Value) -> &Vec<Value> {
+    results["cells"].as_array().expect("cells is an array")
+}
+
+/// Removes what legitimately differs between two runs: timings, memory and the command line.
+fn without_timings(mut results: Value) -> Value {
+    results["header"]["command_line"] = Value::Null;
+    for cell in results["cells"].as_array_mut().expect("cells is an array") {
+        if let Some(m) = cell.get_mut("measurement").and_then(Value::as_object_mut) {
+            m.remove("fit_ms");
+            m.remove("predict_ms");
+            m.remove("fit_peak_bytes");
+        }
+    }
+    results
+}
+
+fn out_dir(root: &tempfile::TempDir, name: &str) -> PathBuf {
+    root.path().join(name)
+}
+
+#[test]
+fn failing_panicking_aborting_and_hanging_models_cost_only_their_own_cells() {
+    let root = tempfile::tempdir().unwrap();
+    let out = out_dir(&root, "faults");
+    let output = modelbench(
+        &[
+            "compare",
+            "datasets/iris.csv",
+            "--models",
+            "majority,knn,fault-error,fault-panic,fault-abort,fault-hang",
+            "--folds",
+            "3",
+            "--repeats",
+            "1",
+            "--timeout",
+            "2",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        true,
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+
+    let results = read_results(&out);
+    let status_of = |model: &str| -> Vec<(String, String)> {
+        cells(&results)
+            .iter()
+            .filter(|c| c["model"] == model)
+            .map(|c| {
+                (
+                    c["status"].as_str().unwrap_or("").to_string(),
+                    c["reason"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    for good in ["majority", "knn"] {
+        let statuses = status_of(good);
+        assert_eq!(statuses.len(), 3, "{good}");
+        assert!(
+            statuses.iter().all(|(s, _)| s == "ok"),
+            "{good}: {statuses:?}"
+        );
+    }
+    let expect = |model: &str, status: &str, reason_part: &str| {
+        let statuses = status_of(model);
+        assert_eq!(statuses.len(), 3, "{model}");
+        for (s, reason) in &statuses {
+            assert_eq!(s, status, "{model}: {reason}");
+            assert!(
+                reason.contains(reason_part),
+                "{model}: '{reason}' lacks '{reason_part}'"
+            );
+        }
+    };
+    expect("fault-error", "failed", "fails on purpose");
+    expect("fault-panic", "failed", "panics on purpose");
+    expect("fault-abort", "failed", "SIGABRT");
+    expect("fault-hang", "timed-out", "--timeout of 2 s");
+
+    // The table still shows the good models with scores, and the bad ones with their status.
+    assert!(stdout.contains("knn"), "{stdout}");
+    assert!(stdout.contains("timed out 3/3"), "{stdout}");
+    // The incremental log holds every cell too.
+    let log = std::fs::read_to_string(out.join("results.jsonl")).unwrap();
+    assert_eq!(
+        log.lines()
+            .filter(|l| l.contains("\"record\":\"cell\""))
+            .count(),
+        18
+    );
+}
+
+#[test]
+fn same_seed_gives_the_same_results_with_one_or_two_jobs() {
+    let root = tempfile::tempdir().unwrap();
+    let run = |jobs: &str, name: &str| {
+        let out = out_dir(&root, name);
+        let output = modelbench(
+            &[
+                "compare",
+                "datasets/iris.csv",
+                "datasets/diabetes.csv",
+                "--models",
+                &format!("{FAST_MODELS},mean"),
+                "--folds",
+                "4",
+                "--repeats",
+                "2",
+                "--seed",
+                "9",
+                "--jobs",
+                jobs,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            false,
+        );
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        read_results(&out)
+    };
+    let one = run("1", "jobs1");
+    let two = run("2", "jobs2");
+    assert_eq!(
+        cells(&one).len(),
+        4 * 2 * 4 + 4 * 2 * 3,
+        "iris x 4 models + diabetes x 3 models"
+    );
+    assert!(cells(&one).iter().all(|c| c["status"] == "ok"));
+    assert_eq!(without_timings(one.clone()), without_timings(two));
+
+    // A different seed gives different folds.
+    let other = {
+        let out = out_dir(&root, "seed10");
+        let output = modelbench(
+            &[
+                "compare",
+                "datasets/iris.csv",
+                "--models",
+                "majority",
+                "--folds",
+                "4",
+                "--repeats",
+                "2",
+                "--seed",
+                "10",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            false,
+        );
+        assert!(output.status.success());
+        read_results(&out)
+    };
+    assert_ne!(
+        one["datasets"][0]["fold_plan"],
+        other["datasets"][0]["fold_plan"]
+    );
+}
+
+#[test]
+fn results_record_folds_versions_and_hashes_and_skip_tiny_datasets() {
+    let root = tempfile::tempdir().unwrap();
+    let out = out_dir(&root, "record");
+    let output = modelbench(
+        &[
+            "compare",
+            "datasets/iris.csv",
+            "datasets/toy_article.csv",
+            "--models",
+            "majority",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        false,
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let results = read_results(&out);
+    let iris = &results["datasets"][0];
+    assert_eq!(iris["name"], "iris");
+    assert_eq!(iris["sha256"].as_str().unwrap().len(), 64);
+    let plan = &iris["fold_plan"]["assignments"];
+    assert_eq!(plan.as_array().unwrap().len(), 2, "two repeats by default");
+    assert_eq!(
+        plan[0].as_array().unwrap().len(),
+        150,
+        "a fold for every row"
+    );
+    assert!(results["header"]["library_versions"]["linfa"].is_string());
+    assert!(results["header"]["models"][0]["settings"].is_object());
+    let toy = &results["datasets"][1];
+    assert!(
+        toy["skipped"].as_str().unwrap().contains("too few"),
+        "{toy}"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("majority (baseline)"), "{stdout}");
+}
+
+#[test]
+fn unknown_model_and_bad_arguments_are_clear_errors() {
+    let output = modelbench(&["compare", "datasets/iris.csv", "--models", "nope"], false);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unknown model 'nope'") && stderr.contains("modelbench models"),
+        "{stderr}"
+    );
+
+    let output = modelbench(&["compare", "--folds", "1"], false);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--folds"));
+}
+
+#[test]
+fn a_run_killed_midway_resumes_to_the_same_results_as_an_uninterrupted_run() {
+    let root = tempfile::tempdir().unwrap();
+    let args = |out: &Path| -> Vec<String> {
+        [
+            "compare",
+            "datasets/iris.csv",
+            "datasets/wine.csv",
+            "datasets/breast_cancer.csv",
+            "--models",
+            FAST_MODELS,
+            "--seed",
+            "5",
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let killed = out_dir(&root, "killed");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_modelbench"))
+        .args(args(&killed))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill (SIGKILL) once some, but not all, of the 120 cells are logged.
+    let log = killed.join("results.jsonl");
+    let started = std::time::Instant::now();
+    loop {
+        let logged = std::fs::read_to_string(&log)
+            .map(|t| t.matches("\"record\":\"cell\"").count())
+            .unwrap_or(0);
+        if logged >= 15 {
+            break;
+        }
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "the run logged too few cells"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        !killed.join("results.json").exists(),
+        "killed before the end"
+    );
+
+    let resumed = modelbench(&["compare", "--resume", killed.to_str().unwrap()], false);
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+
+    let whole = out_dir(&root, "whole");
+    let args_whole = args(&whole);
+    let uninterrupted = modelbench(
+        &args_whole.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        false,
+    );
+    assert!(uninterrupted.status.success());
+
+    let resumed_results = read_results(&killed);
+    assert_eq!(cells(&resumed_results).len(), 120);
+    assert_eq!(
+        without_timings(resumed_results),
+        without_timings(read_results(&whole))
+    );
+}
+
+#[test]
+fn resume_of_a_folder_without_a_log_says_what_it_needs() {
+    let root = tempfile::tempdir().unwrap();
+    let output = modelbench(
+        &["compare", "--resume", root.path().to_str().unwrap()],
+        false,
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("holds no results.jsonl"), "{stderr}");
+}
