@@ -35,6 +35,22 @@ pub enum Command {
     /// costs only its own cell. Results are written as cells finish to OUT/results.jsonl, and
     /// OUT/results.json at the end.
     Compare(CompareArgs),
+    /// Recommend one model for a CSV file, with the reasons in numbers.
+    ///
+    /// Runs the comparison on the file, then applies the Occam rule: among the models neither
+    /// significantly (corrected t-test, p < 0.05) nor practically (more likely than not more
+    /// than 1 point below) worse than the best, the cheapest to train and predict, then the
+    /// easiest to read.
+    Pick(PickArgs),
+    /// Re-render the reports (Markdown, CSV, HTML, manifest) from a results or report file,
+    /// without training anything.
+    Report {
+        /// A `results.json` or `results.jsonl` from `compare`, or a `report.json`
+        file: PathBuf,
+        /// Folder for the reports [default: the file's folder]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// List the models with their settings.
     Models,
     /// Show how CSV files are read: rows, features, task, classes with counts, missing values.
@@ -47,6 +63,46 @@ pub enum Command {
     /// Internal: run one cell sent as JSON on stdin (used by `compare`).
     #[command(hide = true)]
     Worker,
+}
+
+/// Arguments of `modelbench pick`.
+#[derive(Debug, Clone, Args)]
+pub struct PickArgs {
+    /// The CSV file to pick a model for
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// Seconds the whole comparison may take; models that cannot finish in time are skipped
+    /// (cheap models run first) and named in the answer
+    #[arg(long, value_name = "SECONDS", value_parser = parse_positive_seconds)]
+    pub budget: Option<f64>,
+    /// Print the recommendation as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+    /// Models to consider, comma-separated [default: the default set]
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub models: Option<Vec<String>>,
+    /// Models to leave out, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub exclude: Vec<String>,
+    /// Folds of the cross-validation
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=100))]
+    pub folds: u32,
+    /// Repeats of the cross-validation
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub repeats: u32,
+    /// Seed of every random choice
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Seconds one fit may take
+    #[arg(long, default_value_t = 300.0, value_name = "SECONDS", value_parser = parse_positive_seconds)]
+    pub timeout: f64,
+    /// Cells run in parallel
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub jobs: u32,
+    /// Output folder for the results and reports [default: reports/pick-UNIXTIME]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `modelbench compare`.
@@ -74,12 +130,20 @@ pub struct CompareArgs {
     /// Seconds one fit may take before it is stopped and reported as timed out
     #[arg(long, default_value_t = 300.0, value_name = "SECONDS", value_parser = parse_positive_seconds)]
     pub timeout: f64,
+    /// Megabytes of memory (address space) each worker process may use, on Linux; a fit that
+    /// needs more fails with "exceeded --max-memory" and the run goes on [default: no limit]
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(16..))]
+    pub max_memory: Option<u64>,
     /// Cells run in parallel (more is faster, but timings get noisier)
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: u32,
     /// Output folder [default: reports/run-UNIXTIME]
     #[arg(long, value_name = "DIR", conflicts_with = "resume")]
     pub out: Option<PathBuf>,
+    /// Skip the extra experiments behind the article's claims (the tuning grid of the network
+    /// and the tree, and learning curves at 10, 25 and 50% of each training fold)
+    #[arg(long)]
+    pub quick: bool,
     /// Continue the interrupted run in DIR: its settings are reused and every cell already
     /// recorded there is kept, not run again
     #[arg(long, value_name = "DIR")]

@@ -23,5 +23,7 @@ pub mod data;
 pub mod eval;
 pub mod models;
 pub mod nn;
+pub mod pick;
 pub mod report;
 pub mod rng;
+pub mod stats;

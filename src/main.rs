@@ -9,9 +9,10 @@ fn main() -> ExitCode {
     match modelbench::commands::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("Error: {error}");
+            let safe = |text: String| modelbench::commands::terminal_safe(&text);
+            eprintln!("Error: {}", safe(error.to_string()));
             for cause in error.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  caused by: {}", safe(cause.to_string()));
             }
             ExitCode::from(2)
         }

@@ -7,7 +7,10 @@ Reads the results file of `modelbench compare`, replays every dataset x model x 
 scikit-learn model named in COUNTERPARTS (same training/test rows, features standardized on the
 training fold where modelbench standardizes them), and prints, per dataset and model, modelbench's
 mean score beside scikit-learn's, the difference in percentage points, and the median fit times
-with their ratio. Accuracy for classification, R^2 for regression. A tool for people, not CI.
+with their ratio. Accuracy for classification, R^2 for regression. At the end: per model and in
+total, the summed fit + predict time of every fold on each side and their ratio (the wall-time
+comparison of the whole replay; the results file has no wall time of the modelbench run itself,
+so time that with `time modelbench compare ...`). A tool for people, not CI.
 """
 import argparse
 import json
@@ -90,6 +93,9 @@ def main():
     wanted = set(args.models.split(",")) if args.models else None
     cells = results["cells"]
     worst = 0.0
+    # model -> [modelbench fit+predict ms, scikit-learn fit+predict ms, modelbench fit ms, sk fit ms]
+    totals = {}
+    replay_started = time.perf_counter()
     print(f"{'dataset':<16} {'model':<20} {'modelbench':>10} {'sklearn':>8} {'diff pp':>8} "
           f"{'mb fit ms':>10} {'sk fit ms':>10} {'ratio':>7}")
     for dataset in results["datasets"]:
@@ -124,8 +130,15 @@ def main():
                     model.fit(xtr, y[train])
                     sk_fit.append((time.perf_counter() - started) * 1e3)
                     predicted = model.predict(xte)
+                    sk_total_ms = (time.perf_counter() - started) * 1e3
+                    total = totals.setdefault(name, [0.0, 0.0, 0.0, 0.0])
+                    total[1] += sk_total_ms
+                    total[3] += sk_fit[-1]
                     sk_scores.append(accuracy_score(y[test], predicted) if classification
                                      else r2_score(y[test], predicted))
+            total = totals.setdefault(name, [0.0, 0.0, 0.0, 0.0])
+            total[0] += sum(c["measurement"]["fit_ms"] + c["measurement"].get("predict_ms", 0.0) for c in ours)
+            total[2] += sum(c["measurement"]["fit_ms"] for c in ours)
             ours_score = statistics.mean(
                 c["measurement"]["scores"]["test"]["accuracy" if classification else "r2"] for c in ours)
             ours_fit = statistics.median(c["measurement"]["fit_ms"] for c in ours)
@@ -136,6 +149,15 @@ def main():
             flag = "  <-- more than 2 pp below" if diff < -2 else ""
             print(f"{dataset['name']:<16} {name:<20} {ours_score:>10.4f} {sk_score:>8.4f} {diff:>+8.2f} "
                   f"{ours_fit:>10.2f} {sk_fit_ms:>10.2f} {sk_fit_ms / max(ours_fit, 1e-9):>7.1f}{flag}")
+    replay_s = time.perf_counter() - replay_started
+    print(f"\n{'model':<20} {'mb fit+pred s':>13} {'sk fit+pred s':>13} {'ratio':>7} {'mb fit s':>9} {'sk fit s':>9} {'ratio':>7}")
+    for name, (ours_ms, sk_ms, ours_fit_ms, sk_fit_ms) in totals.items():
+        print(f"{name:<20} {ours_ms / 1e3:>13.2f} {sk_ms / 1e3:>13.2f} {sk_ms / max(ours_ms, 1e-9):>7.2f} "
+              f"{ours_fit_ms / 1e3:>9.2f} {sk_fit_ms / 1e3:>9.2f} {sk_fit_ms / max(ours_fit_ms, 1e-9):>7.2f}")
+    ours_all = sum(t[0] for t in totals.values())
+    sk_all = sum(t[1] for t in totals.values())
+    print(f"{'all models':<20} {ours_all / 1e3:>13.2f} {sk_all / 1e3:>13.2f} {sk_all / max(ours_all, 1e-9):>7.2f}")
+    print(f"scikit-learn replay wall time (loading, scaling, fits, predictions): {replay_s:.1f} s")
     print(f"\nlargest shortfall against scikit-learn (sigmoid-net excluded, no exact counterpart): {worst:+.2f} pp")
     print("ratio = scikit-learn median fit time / modelbench median fit time (above 1: modelbench faster)")
     return 0

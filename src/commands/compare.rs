@@ -40,9 +40,17 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
 
     for dataset in &comparison.results.datasets {
         let summaries = summary::summarize(&comparison.results, dataset);
-        println!("{}", table::render(dataset, &summaries));
+        println!(
+            "{}",
+            super::terminal_safe(&table::render(dataset, &summaries))
+        );
     }
+    let dir = comparison.results_path.parent().unwrap_or(Path::new("."));
+    let (_, written) = super::report::analyse_and_write(comparison.results, dir)?;
     println!("Results: {}", comparison.results_path.display());
+    for path in written {
+        println!("Report:  {}", path.display());
+    }
     if comparison.unreadable.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
@@ -69,13 +77,16 @@ fn settings_from(
         repeats: args.repeats as usize,
         seed: args.seed,
         timeout: Duration::from_secs_f64(args.timeout),
+        max_memory_mb: args.max_memory,
         jobs: args.jobs as usize,
         out_dir: args
             .out
             .clone()
-            .unwrap_or_else(|| runner::default_out_dir(Path::new("reports"))),
+            .unwrap_or_else(|| runner::default_out_dir(Path::new("reports"), "run")),
         isolation: Isolation::Worker(executable),
         command_line: std::env::args().collect(),
+        experiments: !args.quick,
+        deadline: None,
     })
 }
 
@@ -106,6 +117,7 @@ impl Progress {
     }
 
     fn say(&self, text: &str) {
+        let text = &super::terminal_safe(text);
         match &self.bar {
             Some(bar) => bar.println(text),
             None => eprintln!("{text}"),

@@ -14,9 +14,9 @@ pub fn run(files: &[PathBuf], options: &LoadOptions) -> anyhow::Result<ExitCode>
         }
         // One unreadable file does not stop the others; it changes the exit code.
         match data::load_csv(path, options) {
-            Ok(dataset) => print!("{}", describe(&dataset)),
+            Ok(dataset) => print!("{}", super::terminal_safe(&describe(&dataset))),
             Err(error) => {
-                eprintln!("Error: {error}");
+                eprintln!("Error: {}", super::terminal_safe(&error.to_string()));
                 failed += 1;
             }
         }

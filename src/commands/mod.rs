@@ -4,6 +4,8 @@ mod article;
 mod compare;
 mod inspect;
 mod models;
+mod pick;
+mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -17,6 +19,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Article => article::run(),
         Command::Compare(args) => compare::run(&args),
+        Command::Pick(args) => pick::run(&args),
+        Command::Report { file, out } => report::run(&file, out.as_deref()),
         Command::Models => models::run(),
         Command::Inspect { files, load } => inspect::run(&files, &load.to_options()),
         Command::Worker => {
@@ -24,6 +28,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Text from user data made safe for a terminal: control characters (escape sequences that
+/// could move the cursor or rewrite the screen) are shown escaped; newlines and tabs stay.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The files given, or every `.csv` in the bundled dataset folder, sorted by name.
@@ -60,4 +78,14 @@ fn csv_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_escape_sequences_are_shown_not_run() {
+        assert_eq!(terminal_safe("a\u{1b}[2Jb\nc"), "a\\u{1b}[2Jb\nc");
+    }
 }

@@ -215,6 +215,13 @@ pub(crate) fn build(
         }
         kept_rows.push(r);
     }
+    if kept_rows.is_empty() && report.dropped_missing_feature == 0 {
+        // No missing-value policy helps here: a missing target is never imputed.
+        return Err(err(DataErrorKind::NoTargetValues {
+            rows: report.dropped_missing_target,
+        })
+        .at_column(target_ref.clone()));
+    }
     if kept_rows.is_empty() {
         let dropped = report.dropped_missing_target + report.dropped_missing_feature;
         return Err(err(DataErrorKind::NoRowsLeft { dropped }));

@@ -41,7 +41,7 @@ pub enum DataErrorKind {
     TooLarge { size: u64, limit: u64 },
     #[error("file is empty; modelbench needs a header row and at least one data row")]
     Empty,
-    #[error("file has a header row but no data rows")]
+    #[error("file has a header row but no data rows; add the data below the header")]
     HeaderOnly,
     #[error("file is UTF-16 encoded; save it as UTF-8 (for example `iconv -f UTF-16 -t UTF-8`)")]
     Utf16,
@@ -69,10 +69,12 @@ pub enum DataErrorKind {
     SingleClass { class: String },
     #[error("regression needs a numeric target, but '{value}' is not a number; use --task classification or pick another --target")]
     NonNumericTarget { value: String },
-    #[error("no feature columns: the file has only the target column")]
+    #[error("no feature columns: the file has only the target column; add feature columns (or, if the columns did not split, name the delimiter with --delimiter)")]
     NoFeatures,
     #[error("no rows left after removing {dropped} rows with missing values; use --missing impute, or fill the file's gaps")]
     NoRowsLeft { dropped: usize },
+    #[error("the target is missing in every row ({rows} rows); fill the target column, or pick another column with --target")]
+    NoTargetValues { rows: usize },
     #[error("{0}")]
     Csv(String),
 }

@@ -25,7 +25,17 @@ impl Imputer {
                         .iter()
                         .filter(|v| !v.is_nan())
                         .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-                    fill[*index] = if count > 0 { sum / count as f64 } else { 0.0 };
+                    fill[*index] = match count {
+                        0 => 0.0,
+                        _ if sum.is_finite() => sum / count as f64,
+                        // Values near f64::MAX overflow the sum; their mean does not.
+                        _ => features
+                            .column(*index)
+                            .iter()
+                            .filter(|v| !v.is_nan())
+                            .map(|v| v / count as f64)
+                            .sum(),
+                    };
                 }
                 FeatureColumn::Categorical {
                     levels,
@@ -88,5 +98,19 @@ mod tests {
         let mut test = array![[nan, nan, nan], [10.0, 1.0, 0.0]];
         imputer.apply(&mut test);
         assert_eq!(test, array![[2.0, 0.0, 1.0], [10.0, 1.0, 0.0]]);
+    }
+
+    #[test]
+    fn mean_of_values_near_the_largest_double_is_finite() {
+        let columns = vec![FeatureColumn::Numeric {
+            name: "x".into(),
+            index: 0,
+        }];
+        // 1e308 + 1e308 overflows; the mean of 1e308, 1e308 and -1e307 is 1.9e308 / 3.
+        let train = array![[1e308], [1e308], [-1e307], [f64::NAN]];
+        let mut filled = train.clone();
+        Imputer::fit(train.view(), &columns).apply(&mut filled);
+        let expected = 1e308 / 3.0 * 1.9;
+        assert!((filled[[3, 0]] / expected - 1.0).abs() < 1e-12, "{filled}");
     }
 }

@@ -12,7 +12,10 @@ use super::metrics::{self, ClassificationMetrics, RegressionMetrics};
 use crate::data::impute::Imputer;
 use crate::data::scale::Standardizer;
 use crate::data::{Dataset, Target};
-use crate::models::{Model, ModelError, ModelSize, Prediction, TargetSlice, TrainSet};
+use crate::models::{
+    Model, ModelError, ModelSize, Prediction, TargetSlice, TrainSet, TreeStructureNode,
+};
+use crate::rng::SeededRng;
 
 /// Where a cell is in the run.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -21,6 +24,20 @@ pub struct CellKey {
     pub model: String,
     pub repeat: usize,
     pub fold: usize,
+    /// Changed settings (`key=value;...`) for the tuning grid; `None` for the model's defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<String>,
+    /// Percentage of the training fold used, for learning curves; `None` for all of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train_percent: Option<u8>,
+}
+
+impl CellKey {
+    /// Whether this is a cell of the main comparison (default settings, whole training fold),
+    /// rather than an extra experiment.
+    pub fn is_main(&self) -> bool {
+        self.setting.is_none() && self.train_percent.is_none()
+    }
 }
 
 /// How a cell ended.
@@ -71,6 +88,9 @@ pub struct Measurement {
     pub size: ModelSize,
     pub train_rows: usize,
     pub test_rows: usize,
+    /// A single tree's structure, kept for the first fold only (for its rules and drawing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree: Option<Vec<TreeStructureNode>>,
 }
 
 /// One finished cell as recorded in the results.
@@ -85,16 +105,22 @@ pub struct CellResult {
     pub measurement: Option<Measurement>,
 }
 
-/// Preprocesses, fits, predicts and scores one fold, in this process.
+/// Preprocesses, fits, predicts and scores one fold, in this process. With `train_percent`,
+/// only that share of the training fold is used (per class, for classification), drawn with
+/// `seed`.
 pub fn evaluate(
     dataset: &Dataset,
     plan: &FoldPlan,
     repeat: usize,
     fold: usize,
+    train_percent: Option<u8>,
     model: &dyn Model,
     seed: u64,
 ) -> Result<Measurement, ModelError> {
-    let (train_rows, test_rows) = plan.split(repeat, fold);
+    let (mut train_rows, test_rows) = plan.split(repeat, fold);
+    if let Some(percent) = train_percent {
+        train_rows = subsample(&train_rows, dataset, percent, seed);
+    }
     if train_rows.is_empty() || test_rows.is_empty() {
         return Err(ModelError::new(format!(
             "fold {fold} of repeat {repeat} has {} training and {} test rows",
@@ -151,7 +177,34 @@ pub fn evaluate(
         size: fitted.size(),
         train_rows: train_rows.len(),
         test_rows: test_rows.len(),
+        tree: if fold == 0 {
+            fitted.tree_structure()
+        } else {
+            None
+        },
     })
+}
+
+/// `percent` of `rows` (at least one per class present), keeping class ratios.
+fn subsample(rows: &[usize], dataset: &Dataset, percent: u8, seed: u64) -> Vec<usize> {
+    let mut rng = SeededRng::derive(seed, 0x5eed_c0de);
+    let share = f64::from(percent.clamp(1, 100)) / 100.0;
+    let groups: Vec<Vec<usize>> = match &dataset.target {
+        Target::Classes { names, labels } => {
+            let mut groups = vec![Vec::new(); names.len()];
+            rows.iter().for_each(|&r| groups[labels[r]].push(r));
+            groups
+        }
+        Target::Values(_) => vec![rows.to_vec()],
+    };
+    let mut kept = Vec::new();
+    for mut group in groups.into_iter().filter(|g| !g.is_empty()) {
+        rng.shuffle(&mut group);
+        let take = ((group.len() as f64 * share).round() as usize).clamp(1, group.len());
+        kept.extend_from_slice(&group[..take]);
+    }
+    kept.sort_unstable();
+    kept
 }
 
 fn slice(target: &Target) -> TargetSlice<'_> {

@@ -2,6 +2,7 @@
 //! executes every cell (dataset × model × fold) in an isolated worker process and records it.
 
 pub mod cell;
+pub mod experiments;
 pub mod folds;
 pub mod memory;
 pub mod metrics;

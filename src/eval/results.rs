@@ -24,10 +24,16 @@ pub struct RunHeader {
     pub command_line: Vec<String>,
     /// The data files asked for, in order (a resumed run reads the same ones).
     pub files: Vec<PathBuf>,
+    /// Whether the tuning-grid and learning-curve experiments were run.
+    #[serde(default)]
+    pub experiments: bool,
     pub seed: u64,
     pub folds: usize,
     pub repeats: usize,
     pub timeout_s: f64,
+    /// `--max-memory`: the address-space limit of each worker process, in MB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_memory_mb: Option<u64>,
     pub load_options: LoadOptions,
     /// Versions of the libraries behind the models (linfa, smartcore, ndarray, ...).
     pub library_versions: BTreeMap<String, String>,
@@ -52,6 +58,9 @@ pub struct DatasetRecord {
     pub task: Task,
     pub rows: usize,
     pub features: usize,
+    /// Names of the model inputs (one-hot columns as `column=level`).
+    #[serde(default)]
+    pub feature_names: Vec<String>,
     pub target: String,
     /// Class names in label order (empty for regression).
     pub class_names: Vec<String>,
@@ -227,10 +236,12 @@ mod tests {
             modelbench_version: "test".into(),
             command_line: vec!["modelbench".into()],
             files: vec!["datasets/iris.csv".into()],
+            experiments: false,
             seed: 1,
             folds: 5,
             repeats: 2,
             timeout_s: 10.0,
+            max_memory_mb: Some(300),
             load_options: LoadOptions::default(),
             library_versions: library_versions(),
             models: Vec::new(),
@@ -249,6 +260,8 @@ mod tests {
                 model: "majority".into(),
                 repeat: 0,
                 fold: 3,
+                setting: None,
+                train_percent: None,
             },
             status: CellStatus::Failed,
             reason: Some("boom".into()),

@@ -13,6 +13,7 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use super::cell::{self, CellKey, CellResult, CellStatus};
+use super::experiments;
 use super::folds::FoldPlan;
 use super::results::{
     library_versions, read_log, write_atomically, DatasetRecord, ModelRecord, ResultsLog,
@@ -52,10 +53,16 @@ pub struct CompareSettings {
     pub repeats: usize,
     pub seed: u64,
     pub timeout: Duration,
+    /// `--max-memory`: address-space limit of each worker process in MB (no limit in process).
+    pub max_memory_mb: Option<u64>,
     pub jobs: usize,
     pub out_dir: PathBuf,
     pub isolation: Isolation,
     pub command_line: Vec<String>,
+    /// Also run the tuning grid and learning curves behind the article's claims.
+    pub experiments: bool,
+    /// No cell starts after this instant, and none runs past it (`pick --budget`).
+    pub deadline: Option<std::time::Instant>,
 }
 
 /// A file that could not be loaded; the run goes on without it.
@@ -175,10 +182,13 @@ pub fn resume(
         repeats: header.repeats,
         seed: header.seed,
         timeout: Duration::from_secs_f64(header.timeout_s),
+        max_memory_mb: header.max_memory_mb,
         jobs,
         out_dir: dir.to_path_buf(),
         isolation,
         command_line: header.command_line.clone(),
+        experiments: header.experiments,
+        deadline: None,
     };
     run_with(&settings, Some(previous), on_event)
 }
@@ -270,35 +280,44 @@ fn run_with(
             let refusal = model
                 .check_feasible(train_rows, dataset.features.ncols())
                 .err();
-            for repeat in 0..plan.repeats() {
-                for fold in 0..plan.folds {
-                    let key = CellKey {
-                        dataset: dataset.name.clone(),
-                        model: model_name.clone(),
-                        repeat,
-                        fold,
-                    };
-                    let order = planned.len() + settled.len() + resumed.len();
-                    if let Some(result) = done_before.remove(&key) {
-                        resumed.push((order, result));
-                        continue;
-                    }
-                    match &refusal {
-                        Some(reason) => settled.push((
-                            order,
-                            CellResult {
+            for variant in experiments::variants(model_name, settings.experiments) {
+                let repeats = if variant.all_repeats {
+                    plan.repeats()
+                } else {
+                    1
+                };
+                for repeat in 0..repeats {
+                    for fold in 0..plan.folds {
+                        let key = CellKey {
+                            dataset: dataset.name.clone(),
+                            model: model_name.clone(),
+                            repeat,
+                            fold,
+                            setting: variant.setting.clone(),
+                            train_percent: variant.train_percent,
+                        };
+                        let order = planned.len() + settled.len() + resumed.len();
+                        if let Some(result) = done_before.remove(&key) {
+                            resumed.push((order, result));
+                            continue;
+                        }
+                        match &refusal {
+                            Some(reason) => settled.push((
+                                order,
+                                CellResult {
+                                    key,
+                                    status: CellStatus::Refused,
+                                    reason: Some(reason.clone()),
+                                    measurement: None,
+                                },
+                            )),
+                            None => planned.push(PlannedCell {
+                                order,
+                                dataset: d,
+                                seed: cell_seed(settings.seed, &key),
                                 key,
-                                status: CellStatus::Refused,
-                                reason: Some(reason.clone()),
-                                measurement: None,
-                            },
-                        )),
-                        None => planned.push(PlannedCell {
-                            order,
-                            dataset: d,
-                            seed: cell_seed(settings.seed, &key),
-                            key,
-                        }),
+                            }),
+                        }
                     }
                 }
             }
@@ -417,6 +436,7 @@ fn plan_dataset(
         task,
         rows: dataset.n_rows(),
         features: dataset.features.ncols(),
+        feature_names: dataset.feature_names.clone(),
         target: dataset.target_name.clone(),
         class_names: dataset.class_names().to_vec(),
         class_counts: dataset.class_counts(),
@@ -433,10 +453,12 @@ fn new_header(settings: &CompareSettings, models: &[Box<dyn Model>]) -> RunHeade
         modelbench_version: env!("CARGO_PKG_VERSION").to_string(),
         command_line: settings.command_line.clone(),
         files: settings.files.clone(),
+        experiments: settings.experiments,
         seed: settings.seed,
         folds: settings.folds,
         repeats: settings.repeats,
         timeout_s: settings.timeout.as_secs_f64(),
+        max_memory_mb: settings.max_memory_mb,
         load_options: settings.load.clone(),
         library_versions: library_versions(),
         models: models
@@ -461,6 +483,21 @@ fn run_cell(
         .fold_plan
         .as_ref()
         .expect("cells are planned only for datasets with folds");
+    let mut timeout = settings.timeout;
+    if let Some(deadline) = settings.deadline {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return CellResult {
+                key: cell.key.clone(),
+                status: CellStatus::Refused,
+                reason: Some(
+                    "skipped: the time budget ran out before this cell started".to_string(),
+                ),
+                measurement: None,
+            };
+        }
+        timeout = timeout.min(left);
+    }
     let outcome = match &settings.isolation {
         Isolation::Worker(executable) => {
             let job = WorkerJob {
@@ -471,15 +508,23 @@ fn run_cell(
                 fold_of_row: plan.assignments[cell.key.repeat].clone(),
                 fold: cell.key.fold,
                 model: cell.key.model.clone(),
+                setting: cell.key.setting.clone(),
+                train_percent: cell.key.train_percent,
                 seed: cell.seed,
+                max_memory_mb: settings.max_memory_mb,
             };
-            worker::run_in_worker(executable, &job, settings.timeout)
+            worker::run_in_worker(executable, &job, timeout)
         }
         Isolation::InProcess => in_process(cell, dataset, plan),
     };
     let (status, reason, measurement) = match outcome {
-        WorkerOutcome::Measured(m) => (CellStatus::Ok, None, Some(m)),
+        WorkerOutcome::Measured(m) => (CellStatus::Ok, None, Some(*m)),
         WorkerOutcome::Failed(reason) => (CellStatus::Failed, Some(reason), None),
+        WorkerOutcome::TimedOut if timeout < settings.timeout => (
+            CellStatus::TimedOut,
+            Some("stopped when the time budget ran out".to_string()),
+            None,
+        ),
         WorkerOutcome::TimedOut => (
             CellStatus::TimedOut,
             Some(format!(
@@ -498,8 +543,9 @@ fn run_cell(
 }
 
 fn in_process(cell: &PlannedCell, dataset: &Dataset, plan: &FoldPlan) -> WorkerOutcome {
-    let Some(model) = models::find_model(&cell.key.model) else {
-        return WorkerOutcome::Failed(format!("unknown model '{}'", cell.key.model));
+    let model = match models::resolve_model(&cell.key.model, cell.key.setting.as_deref()) {
+        Ok(model) => model,
+        Err(e) => return WorkerOutcome::Failed(e.to_string()),
     };
     let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         cell::evaluate(
@@ -507,12 +553,13 @@ fn in_process(cell: &PlannedCell, dataset: &Dataset, plan: &FoldPlan) -> WorkerO
             plan,
             cell.key.repeat,
             cell.key.fold,
+            cell.key.train_percent,
             model.as_ref(),
             cell.seed,
         )
     }));
     match attempt {
-        Ok(Ok(m)) => WorkerOutcome::Measured(m),
+        Ok(Ok(m)) => WorkerOutcome::Measured(Box::new(m)),
         Ok(Err(e)) => WorkerOutcome::Failed(e.to_string()),
         Err(_) => WorkerOutcome::Failed("panicked".to_string()),
     }
@@ -544,12 +591,12 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// The default output folder for a run: `reports/run-<unix seconds>`.
-pub fn default_out_dir(reports: &Path) -> PathBuf {
+/// The default output folder for a run: `reports/<prefix>-<unix seconds>`.
+pub fn default_out_dir(reports: &Path, prefix: &str) -> PathBuf {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    reports.join(format!("run-{seconds}"))
+    reports.join(format!("{prefix}-{seconds}"))
 }
 
 #[cfg(test)]
@@ -563,6 +610,8 @@ mod tests {
             model: "knn".into(),
             repeat: 0,
             fold,
+            setting: None,
+            train_percent: None,
         };
         assert_eq!(cell_seed(7, &key(1)), cell_seed(7, &key(1)));
         assert_ne!(cell_seed(7, &key(1)), cell_seed(7, &key(2)));

@@ -29,20 +29,29 @@ pub struct WorkerJob {
     pub fold_of_row: Vec<usize>,
     pub fold: usize,
     pub model: String,
+    /// Changed settings for the tuning grid (see `Model::with_settings`).
+    #[serde(default)]
+    pub setting: Option<String>,
+    /// Share of the training fold to use, for learning curves.
+    #[serde(default)]
+    pub train_percent: Option<u8>,
     pub seed: u64,
+    /// `--max-memory`: the worker caps its own address space at this many MB first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_memory_mb: Option<u64>,
 }
 
 /// The worker's answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum WorkerReply {
-    Measured(Measurement),
+    Measured(Box<Measurement>),
     Failed(String),
 }
 
 /// How a cell run in a worker ended, as the parent saw it.
 #[derive(Debug, Clone)]
 pub enum WorkerOutcome {
-    Measured(Measurement),
+    Measured(Box<Measurement>),
     Failed(String),
     TimedOut,
 }
@@ -51,7 +60,7 @@ pub enum WorkerOutcome {
 pub fn run_job(job: &WorkerJob) -> WorkerReply {
     let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_job_unguarded(job)));
     match attempt {
-        Ok(Ok(measurement)) => WorkerReply::Measured(measurement),
+        Ok(Ok(measurement)) => WorkerReply::Measured(Box::new(measurement)),
         Ok(Err(message)) => WorkerReply::Failed(message),
         Err(panic) => WorkerReply::Failed(format!("panicked: {}", panic_message(&panic))),
     }
@@ -74,13 +83,21 @@ fn run_job_unguarded(job: &WorkerJob) -> Result<Measurement, String> {
         ));
     }
     let model =
-        models::find_model(&job.model).ok_or_else(|| format!("unknown model '{}'", job.model))?;
+        models::resolve_model(&job.model, job.setting.as_deref()).map_err(|e| e.to_string())?;
     let plan = FoldPlan {
         folds: job.folds,
         assignments: vec![job.fold_of_row.clone()],
     };
-    cell::evaluate(&dataset, &plan, 0, job.fold, model.as_ref(), job.seed)
-        .map_err(|e| e.to_string())
+    cell::evaluate(
+        &dataset,
+        &plan,
+        0,
+        job.fold,
+        job.train_percent,
+        model.as_ref(),
+        job.seed,
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -94,7 +111,10 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 /// The worker side: read a job from `input`, run it, write the reply to `output`.
 pub fn serve(input: impl Read, mut output: impl Write) -> anyhow::Result<()> {
     let job: WorkerJob = serde_json::from_reader(input)?;
-    let reply = run_job(&job);
+    let reply = match job.max_memory_mb.map(limit_address_space) {
+        Some(Err(reason)) => WorkerReply::Failed(reason),
+        _ => run_job(&job),
+    };
     serde_json::to_writer(&mut output, &reply)?;
     output.flush()?;
     Ok(())
@@ -151,7 +171,11 @@ fn spawn_and_wait(
             WorkerReply::Failed(reason) => WorkerOutcome::Failed(reason),
         });
     }
-    Ok(WorkerOutcome::Failed(describe_crash(status, &stderr)))
+    Ok(WorkerOutcome::Failed(describe_crash(
+        status,
+        &stderr,
+        job.max_memory_mb,
+    )))
 }
 
 fn read_in_background(
@@ -166,13 +190,60 @@ fn read_in_background(
     })
 }
 
-/// A reason for a worker that died without answering: its signal and its last words.
-fn describe_crash(status: std::process::ExitStatus, stderr: &[u8]) -> String {
-    let last_line = String::from_utf8_lossy(stderr)
+/// Caps this process's address space (`RLIMIT_AS`) at `mb` megabytes, so that an allocation
+/// past it fails (Rust then aborts with "memory allocation of N bytes failed", which the parent
+/// reports as exceeding `--max-memory`) instead of exhausting the machine.
+#[cfg(target_os = "linux")]
+fn limit_address_space(mb: u64) -> Result<(), String> {
+    let bytes = mb.saturating_mul(1024 * 1024) as libc::rlim_t;
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read or write the struct passed by reference.
+    let set = unsafe {
+        libc::getrlimit(libc::RLIMIT_AS, &mut limit) == 0 && {
+            // The soft limit only, and never above the hard limit (raising that needs root).
+            limit.rlim_cur = bytes.min(limit.rlim_max);
+            libc::setrlimit(libc::RLIMIT_AS, &limit) == 0
+        }
+    };
+    if set {
+        Ok(())
+    } else {
+        Err(format!(
+            "could not apply --max-memory of {mb} MB: {}",
+            std::io::Error::last_os_error()
+        ))
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn limit_address_space(mb: u64) -> Result<(), String> {
+    Err(format!(
+        "--max-memory ({mb} MB) is supported on Linux only; run without it"
+    ))
+}
+
+/// A reason for a worker that died without answering: its signal and its last words. An
+/// allocation failure under `--max-memory` is reported as exceeding it.
+fn describe_crash(
+    status: std::process::ExitStatus,
+    stderr: &[u8],
+    max_memory_mb: Option<u64>,
+) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    // Rust prints "memory allocation of N bytes failed", then maybe a note on backtraces.
+    let allocation_failed = text
         .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .map(|l| l.trim().to_string());
+        .map(str::trim)
+        .find(|l| l.starts_with("memory allocation of") && l.ends_with("failed"));
+    if let (Some(mb), Some(line)) = (max_memory_mb, allocation_failed) {
+        return format!("exceeded --max-memory of {mb} MB ({line})");
+    }
+    let last_line = allocation_failed
+        .or_else(|| text.lines().map(str::trim).rev().find(|l| !l.is_empty()))
+        .map(str::to_string);
     #[cfg(unix)]
     let how = {
         use std::os::unix::process::ExitStatusExt;

@@ -29,11 +29,18 @@ use smartcore::tree::decision_tree_regressor::{
 };
 
 use super::smartcore_trees::{self as st, NodeTree};
-use super::{ClassScores, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{
+    parse_settings, ClassScores, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet,
+    TreeStructureNode,
+};
 use crate::data::Task;
 
-/// A single CART tree (smartcore 0.7).
-pub struct DecisionTree;
+/// A single CART tree (smartcore 0.7). `max_depth` (in edges) `None` grows to pure leaves, up
+/// to the row-dependent cap of [`st::depth_limit`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DecisionTree {
+    pub max_depth: Option<u16>,
+}
 
 type Classifier = DecisionTreeClassifier<f64, u32, DenseMatrix<f64>, Vec<u32>>;
 type Regressor = DecisionTreeRegressor<f64, f64, DenseMatrix<f64>, Vec<f64>>;
@@ -65,7 +72,7 @@ impl Model for DecisionTree {
         json!({
             "implementation": "smartcore 0.7",
             "criterion": {"classification": "gini", "regression": "squared_error"},
-            "max_depth": null,
+            "max_depth": self.max_depth,
             "max_depth_when_rows_at_least": {
                 "rows": st::DEPTH_CAP_FROM_ROWS,
                 "max_depth": st::DEPTH_CAP,
@@ -77,9 +84,25 @@ impl Model for DecisionTree {
     fn wants_standardized_features(&self) -> bool {
         false
     }
+    fn with_settings(&self, spec: &str) -> Result<Box<dyn Model>, ModelError> {
+        let mut tree = *self;
+        for (key, value) in parse_settings(spec)? {
+            match key.as_str() {
+                "max_depth" if (1.0..=f64::from(u16::MAX)).contains(&value) => {
+                    tree.max_depth = Some(value as u16)
+                }
+                _ => {
+                    return Err(ModelError::new(format!(
+                        "decision-tree cannot set {key}={value}"
+                    )))
+                }
+            }
+        }
+        Ok(Box::new(tree))
+    }
     fn fit(&self, train: &TrainSet) -> Result<Box<dyn Fitted>, ModelError> {
         let features = train.features().ncols();
-        let max_depth = st::smartcore_max_depth(st::depth_limit(train.rows()));
+        let max_depth = st::smartcore_max_depth(self.max_depth.or(st::depth_limit(train.rows())));
         let x = st::to_dense(train.features())?;
         let fit_error = |e: smartcore::error::Failed| {
             ModelError::new(format!("smartcore decision tree failed to fit: {e}"))
@@ -169,6 +192,9 @@ impl Fitted for FittedClassTree {
     fn size(&self) -> ModelSize {
         st::forest_size(std::slice::from_ref(&self.tree))
     }
+    fn tree_structure(&self) -> Option<Vec<TreeStructureNode>> {
+        Some(self.tree.structure(|&class| class as f64))
+    }
 }
 
 impl Fitted for FittedValueTree {
@@ -182,6 +208,9 @@ impl Fitted for FittedValueTree {
     fn size(&self) -> ModelSize {
         st::forest_size(std::slice::from_ref(&self.tree))
     }
+    fn tree_structure(&self) -> Option<Vec<TreeStructureNode>> {
+        Some(self.tree.structure(|&value| value))
+    }
 }
 
 #[cfg(test)]
@@ -192,7 +221,7 @@ mod tests {
 
     fn classes(x: &Array2<f64>, labels: &[usize], n_classes: usize) -> Box<dyn Fitted> {
         let target = TargetSlice::Classes { labels, n_classes };
-        DecisionTree
+        DecisionTree::default()
             .fit(&TrainSet::new(x.view(), target, 7).unwrap())
             .unwrap()
     }
@@ -236,7 +265,7 @@ mod tests {
         let x = array![[0.0], [1.0], [2.0], [3.0]];
         let y = [1.0, 1.0, 5.0, 5.0];
         let train = TrainSet::new(x.view(), TargetSlice::Values(&y), 0).unwrap();
-        let fitted = DecisionTree.fit(&train).unwrap();
+        let fitted = DecisionTree::default().fit(&train).unwrap();
         assert_eq!(
             fitted.predict(array![[0.4], [2.6]].view()).unwrap(),
             Prediction::Values(vec![1.0, 5.0])
@@ -254,7 +283,7 @@ mod tests {
             labels: &[1, 1, 1],
             n_classes: 2,
         };
-        let err = match DecisionTree.fit(&TrainSet::new(x.view(), target, 0).unwrap()) {
+        let err = match DecisionTree::default().fit(&TrainSet::new(x.view(), target, 0).unwrap()) {
             Err(e) => e,
             Ok(_) => panic!("a single class should be refused"),
         };
@@ -292,7 +321,7 @@ mod tests {
         let ours: Vec<u32> = x.rows().into_iter().map(|r| *tree.leaf(r) as u32).collect();
         assert_eq!(ours, theirs);
         // Same data, same seed: the same tree twice.
-        let a = DecisionTree.fit(&train).unwrap().size();
-        assert_eq!(a, DecisionTree.fit(&train).unwrap().size());
+        let a = DecisionTree::default().fit(&train).unwrap().size();
+        assert_eq!(a, DecisionTree::default().fit(&train).unwrap().size());
     }
 }

@@ -23,6 +23,57 @@ pub enum Fault {
     Hang,
     /// Returns an error.
     Error,
+    /// Allocates and touches memory, 64 MiB at a time, up to 2 GiB: past any `--max-memory`
+    /// the tests set.
+    Alloc,
+    /// Recurses without end: a real stack overflow, which Rust's guard page turns into an
+    /// abort.
+    StackOverflow,
+}
+
+impl Fault {
+    /// Every fault model, in registry order.
+    pub const ALL: [Fault; 6] = [
+        Fault::Panic,
+        Fault::Abort,
+        Fault::Hang,
+        Fault::Error,
+        Fault::Alloc,
+        Fault::StackOverflow,
+    ];
+}
+
+/// Bytes `fault-alloc` allocates in all, and per step.
+const ALLOC_TOTAL_BYTES: usize = 2 << 30;
+const ALLOC_STEP_BYTES: usize = 64 << 20;
+
+/// Touches every page of ever more memory, keeping it all.
+fn allocate_without_end() -> Result<Box<dyn Fitted>, ModelError> {
+    let mut kept: Vec<Vec<u8>> = Vec::new();
+    while kept.len() * ALLOC_STEP_BYTES < ALLOC_TOTAL_BYTES {
+        let mut block = vec![0u8; ALLOC_STEP_BYTES];
+        // Writing one byte per page makes the memory resident, not just reserved.
+        for page in block.iter_mut().step_by(4096) {
+            *page = 1;
+        }
+        kept.push(std::hint::black_box(block));
+    }
+    Err(ModelError::new(format!(
+        "fault-alloc: allocated {} MiB without reaching a memory limit",
+        kept.len() * (ALLOC_STEP_BYTES >> 20)
+    )))
+}
+
+/// Recurses until the stack runs out; the frame array keeps each call from being optimized
+/// into a loop.
+fn recurse(depth: u64) -> u64 {
+    let frame = std::hint::black_box([depth; 64]);
+    if std::hint::black_box(depth) == u64::MAX {
+        return 0;
+    }
+    frame[0]
+        .wrapping_add(recurse(depth + 1))
+        .wrapping_add(frame[63])
 }
 
 pub struct FaultModel(pub Fault);
@@ -34,6 +85,8 @@ impl Model for FaultModel {
             Fault::Abort => "fault-abort",
             Fault::Hang => "fault-hang",
             Fault::Error => "fault-error",
+            Fault::Alloc => "fault-alloc",
+            Fault::StackOverflow => "fault-stack-overflow",
         }
     }
     fn description(&self) -> &'static str {
@@ -60,6 +113,11 @@ impl Model for FaultModel {
                 Err(ModelError::new("woke up"))
             }
             Fault::Error => Err(ModelError::new("fault-error: this model fails on purpose")),
+            Fault::Alloc => allocate_without_end(),
+            Fault::StackOverflow => Err(ModelError::new(format!(
+                "fault-stack-overflow: recursion returned {}",
+                recurse(0)
+            ))),
         }
     }
 }

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::Task;
 
-pub use registry::{all_models, default_models, find_model};
+pub use registry::{all_models, default_models, find_model, resolve_model};
 
 /// The target of a training or test set.
 #[derive(Debug, Clone, Copy)]
@@ -218,6 +218,45 @@ pub trait Model: Send + Sync {
         Ok(())
     }
     fn fit(&self, train: &TrainSet) -> Result<Box<dyn Fitted>, ModelError>;
+    /// A copy with some settings changed, from `key=value` pairs separated by `;` (used for
+    /// the tuning grid behind the article's claim that networks need tuning). Models without
+    /// tunable settings refuse.
+    fn with_settings(&self, spec: &str) -> Result<Box<dyn Model>, ModelError> {
+        Err(ModelError::new(format!(
+            "{} has no tunable settings (asked for '{spec}')",
+            self.name()
+        )))
+    }
+}
+
+/// Parses a `key=value;key=value` settings spec into numbers; an error names the bad pair.
+pub fn parse_settings(spec: &str) -> Result<Vec<(String, f64)>, ModelError> {
+    spec.split(';')
+        .filter(|pair| !pair.trim().is_empty())
+        .map(|pair| {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| ModelError::new(format!("setting '{pair}' is not key=value")))?;
+            let value: f64 = value.trim().parse().map_err(|_| {
+                ModelError::new(format!("setting '{pair}' has a non-numeric value"))
+            })?;
+            Ok((key.trim().to_string(), value))
+        })
+        .collect()
+}
+
+/// A fitted decision tree's structure, by feature index, for printing rules and drawing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TreeStructureNode {
+    /// `features[feature] <= threshold` goes to `left`.
+    Split {
+        feature: usize,
+        threshold: f64,
+        left: usize,
+        right: usize,
+    },
+    /// A class index (classification) or a value (regression).
+    Leaf { value: f64 },
 }
 
 /// A trained model.
@@ -225,6 +264,10 @@ pub trait Fitted {
     /// Predicts for `features` (same columns and preprocessing as the training set).
     fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError>;
     fn size(&self) -> ModelSize;
+    /// The nodes of a single decision tree (node 0 the root); `None` for other models.
+    fn tree_structure(&self) -> Option<Vec<TreeStructureNode>> {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -67,10 +67,14 @@ impl Model for NaiveBayesModel {
         let x = train.features();
         // linfa's smoothing is relative to the largest variance: if that is 0 every variance
         // stays 0 and the likelihoods become NaN, so refuse it here.
-        let largest_variance = x
-            .var_axis(Axis(0), 0.0)
-            .iter()
-            .fold(0.0f64, |a, &b| a.max(b));
+        let variances = x.var_axis(Axis(0), 0.0);
+        // Values near ±1.8e308 overflow the variance to infinity or NaN.
+        if variances.iter().any(|v| !v.is_finite()) {
+            return Err(ModelError::new(
+                "naive Bayes cannot estimate a variance: a feature's values are too large (their squares pass 1.8e308); rescale that feature",
+            ));
+        }
+        let largest_variance = variances.iter().fold(0.0f64, |a, &b| a.max(b));
         if largest_variance <= 0.0 {
             return Err(ModelError::new(
                 "naive Bayes needs at least one feature that varies in the training fold",

@@ -14,7 +14,7 @@ pub fn all_models() -> Vec<Box<dyn Model>> {
         Box::new(super::knn::Knn::default()),
         Box::new(super::linear::Linear),
         // Trees and kernel machines:
-        Box::new(super::decision_tree::DecisionTree),
+        Box::new(super::decision_tree::DecisionTree::default()),
         Box::new(super::random_forest::RandomForest),
         Box::new(super::svm::SupportVectorClassifier(
             super::svm::KernelKind::Rbf,
@@ -30,7 +30,7 @@ pub fn all_models() -> Vec<Box<dyn Model>> {
     ];
     if std::env::var_os(fault::FAULT_MODELS_ENV).is_some() {
         use fault::{Fault, FaultModel};
-        for kind in [Fault::Panic, Fault::Abort, Fault::Hang, Fault::Error] {
+        for kind in Fault::ALL {
             models.push(Box::new(FaultModel(kind)));
         }
     }
@@ -43,6 +43,16 @@ pub fn default_models() -> Vec<Box<dyn Model>> {
         .into_iter()
         .filter(|m| m.is_default())
         .collect()
+}
+
+/// The model called `name` with the settings in `spec` (see [`Model::with_settings`]).
+pub fn resolve_model(name: &str, spec: Option<&str>) -> Result<Box<dyn Model>, super::ModelError> {
+    let model = find_model(name)
+        .ok_or_else(|| super::ModelError::new(format!("unknown model '{name}'")))?;
+    match spec {
+        Some(spec) => model.with_settings(spec),
+        None => Ok(model),
+    }
 }
 
 /// The model called `name`, if any.

@@ -25,11 +25,12 @@ use ndarray::{Array2, ArrayView2};
 use serde_json::json;
 
 use super::sigmoid_net::{check_width, one_hot, FittedClassifierNetwork};
-use super::{Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{parse_settings, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
 use crate::data::Task;
 use crate::nn::{GradientScale, Network, NetworkSettings, OutputActivation};
 
 /// One hidden sigmoid layer.
+#[derive(Debug, Clone, Copy)]
 pub struct SigmoidMlp {
     pub hidden_units: usize,
     pub learning_rate_classification: f64,
@@ -93,6 +94,25 @@ impl Model for SigmoidMlp {
     }
     fn wants_standardized_features(&self) -> bool {
         true
+    }
+    /// `hidden=N` sets the hidden width; `lr_scale=F` multiplies both default learning rates.
+    fn with_settings(&self, spec: &str) -> Result<Box<dyn Model>, ModelError> {
+        let mut mlp = *self;
+        for (key, value) in parse_settings(spec)? {
+            match key.as_str() {
+                "hidden" if (1.0..=100_000.0).contains(&value) => mlp.hidden_units = value as usize,
+                "lr_scale" if value > 0.0 && value.is_finite() => {
+                    mlp.learning_rate_classification *= value;
+                    mlp.learning_rate_regression *= value;
+                }
+                _ => {
+                    return Err(ModelError::new(format!(
+                        "sigmoid-mlp cannot set {key}={value}"
+                    )))
+                }
+            }
+        }
+        Ok(Box::new(mlp))
     }
     fn fit(&self, train: &TrainSet) -> Result<Box<dyn Fitted>, ModelError> {
         let features = train.features();

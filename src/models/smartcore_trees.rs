@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use smartcore::linalg::basic::matrix::DenseMatrix;
 
-use super::{ModelError, ModelSize};
+use super::{ModelError, ModelSize, TreeStructureNode};
 
 /// Rows above which trees get a depth cap. smartcore scans every training row of every
 /// candidate feature at every node (it walks the presorted full column and skips rows outside
@@ -121,6 +121,29 @@ impl<O: Clone> NodeTree<O> {
             )
             .collect::<Result<Vec<_>, _>>()?;
         Ok(NodeTree { nodes })
+    }
+
+    /// The nodes as a [`TreeStructureNode`] list, leaf outputs mapped to numbers.
+    pub(super) fn structure(&self, leaf_value: impl Fn(&O) -> f64) -> Vec<TreeStructureNode> {
+        self.nodes
+            .iter()
+            .map(|node| match node {
+                Node::Leaf(output) => TreeStructureNode::Leaf {
+                    value: leaf_value(output),
+                },
+                Node::Split {
+                    feature,
+                    threshold,
+                    low,
+                    high,
+                } => TreeStructureNode::Split {
+                    feature: *feature,
+                    threshold: *threshold,
+                    left: *low,
+                    right: *high,
+                },
+            })
+            .collect()
     }
 
     /// The leaf output for one row, going left when `x <= threshold` as smartcore does.

@@ -6,11 +6,15 @@
 //! Extras the article leaves out (bias terms, a linear output for regression, a learning rate on
 //! the mean gradient, f32) are switches on [`NetworkSettings`].
 //!
-//! The training step ([`Network::train_step`]) is public and allocation-free once its
-//! [`TrainingBuffers`] exist, so criterion benches call exactly the loop that `compare` runs.
+//! The training step ([`Network::train_step`]) is public and allocates nothing of its own once
+//! its [`TrainingBuffers`] exist, so criterion benches call exactly the loop that `compare`
+//! runs. Its elementwise work is fused into one pass per layer and direction (`kernels`), with
+//! an exponential that vectorises (`exp`).
 
 mod activation;
+mod exp;
 mod float;
+mod kernels;
 mod network;
 mod settings;
 mod training;

@@ -1,8 +1,9 @@
 //! The network's layers, its initialisation and its forward pass.
 
-use ndarray::{linalg::general_mat_mul, Array1, Array2, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayView2};
 
-use super::{sigmoid, Float, NetworkSettings, OutputActivation, SettingsError, TrainingBuffers};
+use super::kernels::{activate_rows, mat_mul};
+use super::{Float, NetworkSettings, OutputActivation, SettingsError, TrainingBuffers};
 use crate::rng::SeededRng;
 
 /// One fully connected layer: `output = activation(input · weights + bias)`.
@@ -87,27 +88,33 @@ impl<F: Float> Network<F> {
         for (index, layer) in self.layers.iter().enumerate() {
             let (before, rest) = buffers.activations.split_at_mut(index);
             let current = &mut rest[0];
-            match before.last() {
-                None => general_mat_mul(F::one(), &inputs, &layer.weights, F::zero(), current),
-                Some(previous) => {
-                    general_mat_mul(F::one(), previous, &layer.weights, F::zero(), current)
-                }
-            }
+            let layer_input = before
+                .last()
+                .map_or(inputs.reborrow(), |previous| previous.view());
+            mat_mul(
+                F::one(),
+                layer_input,
+                layer.weights.view(),
+                F::zero(),
+                current,
+            );
+            let width = current.ncols();
             let squash = self.is_sigmoid_layer(index);
-            match (&layer.bias, squash) {
-                (Some(bias), true) => {
-                    for mut row in current.axis_iter_mut(Axis(0)) {
-                        row.zip_mut_with(bias, |v, &b| *v = sigmoid(*v + b));
-                    }
-                }
-                (Some(bias), false) => {
-                    for mut row in current.axis_iter_mut(Axis(0)) {
+            let bias = match &layer.bias {
+                Some(bias) if bias.as_slice().is_none() => {
+                    // A bias built with a stride (the fields are public): add it row by row.
+                    for mut row in current.rows_mut() {
                         row.zip_mut_with(bias, |v, &b| *v = *v + b);
                     }
+                    None
                 }
-                (None, true) => current.mapv_inplace(sigmoid),
-                (None, false) => {}
-            }
+                Some(bias) => bias.as_slice(),
+                None => None,
+            };
+            let values = current
+                .as_slice_mut()
+                .expect("training buffers are allocated in standard layout");
+            activate_rows(values, width, bias, squash);
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Full-batch gradient descent: the article's "error times slope" update, generalised to any
 //! number of layers, with buffers reused across iterations.
 
-use ndarray::{linalg::general_mat_mul, Array2, ArrayView2, Axis, Zip};
+use ndarray::{Array2, ArrayView2, Zip};
 
+use super::kernels::{column_sums, hidden_delta, mat_mul, output_delta};
 use super::{sigmoid_slope, Float, GradientScale, Network, NetworkSettings, SettingsError};
 
 /// Every array one training step writes, allocated once for a given batch size and network.
@@ -12,6 +13,8 @@ pub struct TrainingBuffers<F> {
     pub(crate) activations: Vec<Array2<F>>,
     /// Error times slope at each layer, the article's `l1_delta`, `l2_delta`, ...
     pub(crate) deltas: Vec<Array2<F>>,
+    /// Column sums of each layer's delta: its bias gradient, summed over the rows.
+    pub(crate) bias_gradients: Vec<Vec<F>>,
 }
 
 impl<F: Float> TrainingBuffers<F> {
@@ -25,6 +28,7 @@ impl<F: Float> TrainingBuffers<F> {
         TrainingBuffers {
             activations: shapes.iter().map(|&s| Array2::zeros(s)).collect(),
             deltas: shapes.iter().map(|&s| Array2::zeros(s)).collect(),
+            bias_gradients: shapes.iter().map(|&(_, w)| vec![F::zero(); w]).collect(),
         }
     }
 
@@ -52,8 +56,10 @@ impl<F: Float> Network<F> {
     /// One full-batch step: forward, back-propagate "error times slope", update every layer.
     ///
     /// `step` is the factor applied to the summed update (the learning rate, divided by the row
-    /// count for a mean gradient). Allocates nothing. Panics if the shapes of `inputs`,
-    /// `targets` and `buffers` disagree with the network; [`Network::fit`] checks them first.
+    /// count for a mean gradient). Allocates nothing itself; matrix products above a few
+    /// thousand multiply-adds go to matrixmultiply, which allocates its packing buffer per
+    /// product. Panics if the shapes of `inputs`, `targets` and `buffers` disagree with the
+    /// network; [`Network::fit`] checks them first.
     pub fn train_step(
         &mut self,
         inputs: ArrayView2<F>,
@@ -65,49 +71,89 @@ impl<F: Float> Network<F> {
         let last = self.layers.len() - 1;
         let output_is_sigmoid = self.is_sigmoid_layer(last);
 
-        // Output layer: delta = (target - output) * slope(output), in one pass.
-        Zip::from(&mut buffers.deltas[last])
-            .and(&targets)
-            .and(&buffers.activations[last])
-            .for_each(|delta, &target, &out| {
-                let slope = if output_is_sigmoid {
-                    sigmoid_slope(out)
-                } else {
-                    F::one()
-                };
-                *delta = (target - out) * slope;
-            });
+        // Output layer: delta = (target - output) * slope(output), and its column sums for the
+        // bias, in one pass.
+        let width = buffers.deltas[last].ncols();
+        let sums = self.layers[last]
+            .bias
+            .is_some()
+            .then_some(buffers.bias_gradients[last].as_mut_slice());
+        match targets.as_slice() {
+            Some(target_values) => output_delta(
+                buffers.deltas[last]
+                    .as_slice_mut()
+                    .expect("training buffers are allocated in standard layout"),
+                buffers.activations[last]
+                    .as_slice()
+                    .expect("training buffers are allocated in standard layout"),
+                target_values,
+                width,
+                output_is_sigmoid,
+                sums,
+            ),
+            None => {
+                // Targets in another memory order: the same arithmetic through ndarray.
+                Zip::from(&mut buffers.deltas[last])
+                    .and(&targets)
+                    .and(&buffers.activations[last])
+                    .for_each(|delta, &target, &out| {
+                        *delta = if output_is_sigmoid {
+                            (target - out) * sigmoid_slope(out)
+                        } else {
+                            target - out
+                        };
+                    });
+                if let Some(sums) = sums {
+                    let deltas = buffers.deltas[last]
+                        .as_slice()
+                        .expect("training buffers are allocated in standard layout");
+                    column_sums(deltas, width, sums);
+                }
+            }
+        }
 
         for index in (0..=last).rev() {
             // Propagate before this layer's weights change: previous delta =
-            // (delta · Wᵀ) * slope(previous activation).
+            // (delta · Wᵀ) * slope(previous activation), with its column sums.
             if index > 0 {
                 let (lower, upper) = buffers.deltas.split_at_mut(index);
                 let previous_delta = &mut lower[index - 1];
-                general_mat_mul(
+                mat_mul(
                     F::one(),
-                    &upper[0],
-                    &self.layers[index].weights.t(),
+                    upper[0].view(),
+                    self.layers[index].weights.t(),
                     F::zero(),
                     previous_delta,
                 );
-                Zip::from(previous_delta)
-                    .and(&buffers.activations[index - 1])
-                    .for_each(|delta, &a| *delta = *delta * sigmoid_slope(a));
+                let width = previous_delta.ncols();
+                let sums = self.layers[index - 1]
+                    .bias
+                    .is_some()
+                    .then_some(buffers.bias_gradients[index - 1].as_mut_slice());
+                hidden_delta(
+                    previous_delta
+                        .as_slice_mut()
+                        .expect("training buffers are allocated in standard layout"),
+                    buffers.activations[index - 1]
+                        .as_slice()
+                        .expect("training buffers are allocated in standard layout"),
+                    width,
+                    sums,
+                );
             }
-            let delta = &buffers.deltas[index];
+            let delta = buffers.deltas[index].view();
             let layer = &mut self.layers[index];
             // Weight update: W += step * inputᵀ · delta.
-            if index == 0 {
-                general_mat_mul(step, &inputs.t(), delta, F::one(), &mut layer.weights);
+            let layer_input = if index == 0 {
+                inputs.reborrow()
             } else {
-                let layer_input = &buffers.activations[index - 1];
-                general_mat_mul(step, &layer_input.t(), delta, F::one(), &mut layer.weights);
-            }
+                buffers.activations[index - 1].view()
+            };
+            mat_mul(step, layer_input.t(), delta, F::one(), &mut layer.weights);
+            // Bias update: b += step * (column sums of delta).
             if let Some(bias) = layer.bias.as_mut() {
-                for row in delta.axis_iter(Axis(0)) {
-                    bias.scaled_add(step, &row);
-                }
+                let sums = &buffers.bias_gradients[index];
+                bias.zip_mut_with(&ndarray::aview1(sums), |b, &g| *b = *b + step * g);
             }
         }
     }

@@ -62,7 +62,9 @@ pub fn summarize(results: &RunResults, dataset: &DatasetRecord) -> Vec<ModelSumm
             let cells: Vec<&CellResult> = results
                 .cells
                 .iter()
-                .filter(|c| c.key.dataset == dataset.name && &c.key.model == model)
+                .filter(|c| {
+                    c.key.is_main() && c.key.dataset == dataset.name && &c.key.model == model
+                })
                 .collect();
             summarize_cells(model, &cells)
         })

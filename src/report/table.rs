@@ -1,6 +1,7 @@
 //! The terminal table of one dataset: a row per model, best first, with the baseline marked.
 
-use super::summary::{describe_size, MeanSd, ModelSummary};
+use super::format;
+use super::summary::{describe_size, ModelSummary};
 use crate::data::Task;
 use crate::eval::results::DatasetRecord;
 
@@ -62,11 +63,11 @@ pub fn render(dataset: &DatasetRecord, summaries: &[ModelSummary]) -> String {
             s.secondary.map_or("-".into(), |m| format!("{:.3}", m.mean)),
             s.train_headline
                 .map_or("-".into(), |m| format!("{:.3}", m.mean)),
-            s.fit_ms.map_or("-".into(), format_ms),
-            s.predict_ms.map_or("-".into(), format_ms),
-            s.fit_peak_bytes.map_or("-".into(), format_bytes),
+            s.fit_ms.map_or("-".into(), |m| format::ms(m.mean)),
+            s.predict_ms.map_or("-".into(), |m| format::ms(m.mean)),
+            s.fit_peak_bytes.map_or("-".into(), format::bytes),
             s.size.as_ref().map_or("-".into(), describe_size),
-            shorten(&s.status, 70),
+            format::shorten(&s.status, 70),
         ]);
     }
     let widths: Vec<usize> = (0..header.len())
@@ -104,55 +105,4 @@ pub fn render(dataset: &DatasetRecord, summaries: &[ModelSummary]) -> String {
         out.push_str(&line(row.iter().map(|s| s.as_str()).collect()));
     }
     out
-}
-
-fn format_ms(m: MeanSd) -> String {
-    match m.mean {
-        v if v < 10.0 => format!("{v:.2}"),
-        v if v < 1000.0 => format!("{v:.1}"),
-        v => format!("{v:.0}"),
-    }
-}
-
-fn format_bytes(bytes: u64) -> String {
-    const MB: f64 = 1024.0 * 1024.0;
-    match bytes as f64 {
-        b if b < 1024.0 * 1024.0 => format!("{:.0} KB", b / 1024.0),
-        b if b < 1024.0 * MB => format!("{:.1} MB", b / MB),
-        b => format!("{:.2} GB", b / (1024.0 * MB)),
-    }
-}
-
-fn shorten(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        text.to_string()
-    } else {
-        text.chars().take(max_chars - 1).collect::<String>() + "…"
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn number_formats() {
-        assert_eq!(
-            format_ms(MeanSd {
-                mean: 1.234,
-                sd: 0.0
-            }),
-            "1.23"
-        );
-        assert_eq!(
-            format_ms(MeanSd {
-                mean: 123.45,
-                sd: 0.0
-            }),
-            "123.5"
-        );
-        assert_eq!(format_bytes(2048), "2 KB");
-        assert_eq!(format_bytes(3 * 1024 * 1024), "3.0 MB");
-        assert_eq!(shorten("abcdef", 4), "abc…");
-    }
 }

@@ -1,0 +1,83 @@
+//! The extra experiments behind two of the article's claims, run beside the main comparison:
+//! a small tuning grid ("architectures need tuning") and learning curves ("networks need lots
+//! of data"). They run on the first repeat only, to keep their cost to a fraction of the
+//! main run's; `compare --quick` leaves them out.
+
+/// Shares of the training fold for the learning curves (100% is the main comparison).
+pub const LEARNING_CURVE_PERCENTS: [u8; 3] = [10, 25, 50];
+
+/// Settings of the tuning grid per model (each beside the model's defaults, which the main
+/// comparison already measures). The network's grid crosses hidden width with a learning-rate
+/// factor; the tree's grid is its depth.
+pub fn tuning_grid(model: &str) -> &'static [&'static str] {
+    match model {
+        "sigmoid-mlp" => &[
+            "hidden=8;lr_scale=0.25",
+            "hidden=8",
+            "hidden=32;lr_scale=0.25",
+            "hidden=64;lr_scale=0.25",
+            "hidden=64",
+        ],
+        "decision-tree" => &["max_depth=2", "max_depth=4", "max_depth=8"],
+        _ => &[],
+    }
+}
+
+/// One way to run a model on a dataset's folds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub setting: Option<String>,
+    pub train_percent: Option<u8>,
+    /// Whether it runs on every repeat (the main comparison) or the first only.
+    pub all_repeats: bool,
+}
+
+/// The main comparison of `model`, then its experiments when `with_experiments` is set.
+pub fn variants(model: &str, with_experiments: bool) -> Vec<Variant> {
+    let mut all = vec![Variant {
+        setting: None,
+        train_percent: None,
+        all_repeats: true,
+    }];
+    if with_experiments {
+        all.extend(tuning_grid(model).iter().map(|spec| Variant {
+            setting: Some(spec.to_string()),
+            train_percent: None,
+            all_repeats: false,
+        }));
+        all.extend(LEARNING_CURVE_PERCENTS.iter().map(|&percent| Variant {
+            setting: None,
+            train_percent: Some(percent),
+            all_repeats: false,
+        }));
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::resolve_model;
+
+    #[test]
+    fn every_grid_setting_is_accepted_by_its_model() {
+        for model in ["sigmoid-mlp", "decision-tree"] {
+            for spec in tuning_grid(model) {
+                assert!(resolve_model(model, Some(spec)).is_ok(), "{model}: {spec}");
+            }
+        }
+    }
+
+    #[test]
+    fn quick_runs_only_the_main_variant() {
+        assert_eq!(variants("knn", false).len(), 1);
+        assert_eq!(
+            variants("knn", true).len(),
+            1 + LEARNING_CURVE_PERCENTS.len()
+        );
+        assert_eq!(
+            variants("decision-tree", true).len(),
+            1 + 3 + LEARNING_CURVE_PERCENTS.len()
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! The training step allocates nothing of its own: a counting global allocator around the
+//! system allocator counts, per thread, the allocations made during 100 `train_step` calls
+//! after a warm-up, for a deep network in f64 and in f32.
+//!
+//! Products small enough for the step's own loop (every product of the deep network here)
+//! must allocate nothing at all. Larger products go to matrixmultiply, which allocates one
+//! packing buffer per product and frees it before returning; that test pins the count to
+//! those buffers, so any allocation of our own in the loop still fails it.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use modelbench::nn::{Float, Network, NetworkSettings, OutputActivation, TrainingBuffers};
+use ndarray::Array2;
+
+/// Counts the calling thread's allocations and frees, then defers to the system allocator.
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    static FREES: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        // SAFETY: forwarded unchanged; the caller upholds `alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        // SAFETY: as above.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        FREES.with(|count| count.set(count.get() + 1));
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+/// (allocations, frees) made by this thread while `work` runs.
+fn count_during(work: impl FnOnce()) -> (usize, usize) {
+    let before = (ALLOCATIONS.with(Cell::get), FREES.with(Cell::get));
+    work();
+    (
+        ALLOCATIONS.with(Cell::get) - before.0,
+        FREES.with(Cell::get) - before.1,
+    )
+}
+
+/// Allocations and frees of 100 steps after 3 warm-up steps, on `rows` synthetic rows.
+fn count_steps<F: Float>(
+    rows: usize,
+    inputs: usize,
+    hidden: &[usize],
+    outputs: usize,
+) -> (usize, usize) {
+    let settings = NetworkSettings {
+        hidden_layers: hidden.to_vec(),
+        output: OutputActivation::Sigmoid,
+        seed: 5,
+        ..NetworkSettings::default()
+    };
+    let mut network = Network::<F>::initialise(inputs, outputs, &settings).expect("valid settings");
+    let x = Array2::from_shape_fn((rows, inputs), |(i, j)| {
+        F::from_f64(((i * 7 + j * 3) % 11) as f64 / 11.0 - 0.5)
+    });
+    let y = Array2::from_shape_fn((rows, outputs), |(i, j)| {
+        if i % outputs == j {
+            F::one()
+        } else {
+            F::zero()
+        }
+    });
+    let mut buffers = TrainingBuffers::new(rows, &network);
+    let step = F::from_f64(0.5 / rows as f64);
+    for _ in 0..3 {
+        network.train_step(x.view(), y.view(), &mut buffers, step);
+    }
+    let counts = count_during(|| {
+        for _ in 0..100 {
+            network.train_step(x.view(), y.view(), &mut buffers, step);
+        }
+    });
+    assert!(buffers
+        .output()
+        .iter()
+        .all(|&v| Float::to_f64(v).is_finite()));
+    counts
+}
+
+#[test]
+fn deep_network_steps_allocate_nothing_in_f64_and_f32() {
+    // 16 × 5 → 8 → 6 → 3: every product has at most 16·8·6 = 768 multiply-adds.
+    assert_eq!(count_steps::<f64>(16, 5, &[8, 6], 3), (0, 0));
+    assert_eq!(count_steps::<f32>(16, 5, &[8, 6], 3), (0, 0));
+}
+
+#[test]
+fn large_steps_allocate_only_matrixmultiply_packing_buffers() {
+    // 300 × 64 → 32 → 16 → 10: three forward products, three weight gradients and two
+    // propagated deltas per step, all above the plain-loop size: 8 packing buffers a step,
+    // each freed before the product returns.
+    for counts in [
+        count_steps::<f64>(300, 64, &[32, 16], 10),
+        count_steps::<f32>(300, 64, &[32, 16], 10),
+    ] {
+        assert_eq!(counts, (800, 800), "(allocations, frees) over 100 steps");
+    }
+}
