@@ -346,3 +346,55 @@ fn resume_of_a_folder_without_a_log_says_what_it_needs() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("holds no results.jsonl"), "{stderr}");
 }
+
+#[test]
+fn pick_recommends_a_model_with_reasons_and_honours_the_budget() {
+    let root = tempfile::tempdir().unwrap();
+    let out = out_dir(&root, "pick");
+    let output = modelbench(
+        &[
+            "pick",
+            "datasets/iris.csv",
+            "--models",
+            FAST_MODELS,
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        false,
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&output.stdout).expect("--json prints JSON");
+    let model = answer["model"].as_str().unwrap();
+    assert!(
+        ["knn", "naive-bayes", "decision-tree"].contains(&model),
+        "{answer}"
+    );
+    assert!(
+        answer["reason"].as_str().unwrap().starts_with(model),
+        "{answer}"
+    );
+    assert!(out.join("report.html").exists());
+
+    // A budget that has run out before anything starts: every cell is skipped, and said so.
+    let out = out_dir(&root, "budget");
+    let output = modelbench(
+        &[
+            "pick",
+            "datasets/iris.csv",
+            "--models",
+            FAST_MODELS,
+            "--budget",
+            "0.000001",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        false,
+    );
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no model completed"));
+}
