@@ -188,21 +188,7 @@ mod tests {
         n: usize,
         test: &Array2<f64>,
     ) -> (Vec<usize>, Array2<f64>) {
-        let train = TrainSet::new(
-            x.view(),
-            TargetSlice::Classes {
-                labels,
-                n_classes: n,
-            },
-            0,
-        )
-        .unwrap();
-        let Prediction::Classes { labels, scores } =
-            model.fit(&train).unwrap().predict(test.view()).unwrap()
-        else {
-            panic!("classifier returned values")
-        };
-        (labels, scores.unwrap().values)
+        crate::models::fit_and_classify(model, x, labels, n, test)
     }
 
     #[test]

@@ -270,6 +270,28 @@ pub trait Fitted {
     }
 }
 
+/// Fits a classifier on `x` / `labels` and predicts `test`: labels and class scores.
+#[cfg(test)]
+pub(crate) fn fit_and_classify(
+    model: &dyn Model,
+    x: &Array2<f64>,
+    labels: &[usize],
+    n_classes: usize,
+    test: &Array2<f64>,
+) -> (Vec<usize>, Array2<f64>) {
+    let train = TrainSet::new(x.view(), TargetSlice::Classes { labels, n_classes }, 0)
+        .expect("valid test data");
+    let Prediction::Classes { labels, scores } = model
+        .fit(&train)
+        .expect("test model fits")
+        .predict(test.view())
+        .expect("test model predicts")
+    else {
+        panic!("classifier returned values")
+    };
+    (labels, scores.expect("classifier gives scores").values)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
