@@ -6,21 +6,10 @@
 /// Shares of the training fold for the learning curves (100% is the main comparison).
 pub const LEARNING_CURVE_PERCENTS: [u8; 3] = [10, 25, 50];
 
-/// Settings of the tuning grid per model (each beside the model's defaults, which the main
-/// comparison already measures). The network's grid crosses hidden width with a learning-rate
-/// factor; the tree's grid is its depth.
+/// Settings of the tuning grid of `model` (declared in the model's own file, see
+/// [`crate::models::ModelFacts`]); empty for an unknown model.
 pub fn tuning_grid(model: &str) -> &'static [&'static str] {
-    match model {
-        "sigmoid-mlp" => &[
-            "hidden=8;lr_scale=0.25",
-            "hidden=8",
-            "hidden=32;lr_scale=0.25",
-            "hidden=64;lr_scale=0.25",
-            "hidden=64",
-        ],
-        "decision-tree" => &["max_depth=2", "max_depth=4", "max_depth=8"],
-        _ => &[],
-    }
+    crate::models::find_model(model).map_or(&[], |m| m.facts().tuning_grid)
 }
 
 /// One way to run a model on a dataset's folds.

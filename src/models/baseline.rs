@@ -3,7 +3,9 @@
 use ndarray::{Array2, ArrayView2};
 use serde_json::json;
 
-use super::{ClassScores, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{
+    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+};
 use crate::data::Task;
 
 /// Predicts the training fold's most frequent class (ties: lowest class index).
@@ -20,6 +22,14 @@ impl Model for Majority {
     }
     fn description(&self) -> &'static str {
         "predicts the most frequent class of the training fold: the floor every model must beat"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Baseline,
+            readability_rank: 0,
+            cost_rank: 0,
+            tuning_grid: &[],
+        }
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Classification]
@@ -75,6 +85,14 @@ impl Model for Mean {
     }
     fn description(&self) -> &'static str {
         "predicts the mean target of the training fold: the regression floor (R^2 near 0)"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Baseline,
+            readability_rank: 0,
+            cost_rank: 0,
+            tuning_grid: &[],
+        }
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Regression]

@@ -30,8 +30,8 @@ use smartcore::tree::decision_tree_regressor::{
 
 use super::smartcore_trees::{self as st, NodeTree};
 use super::{
-    parse_settings, ClassScores, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet,
-    TreeStructureNode,
+    parse_settings, ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize,
+    Prediction, TrainSet, TreeStructureNode,
 };
 use crate::data::Task;
 
@@ -64,6 +64,14 @@ impl Model for DecisionTree {
     }
     fn description(&self) -> &'static str {
         "smartcore 0.7 CART tree (Gini / squared error), grown to pure leaves like scikit-learn's"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Simple,
+            readability_rank: 0,
+            cost_rank: 5,
+            tuning_grid: &["max_depth=2", "max_depth=4", "max_depth=8"],
+        }
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Classification, Task::Regression]

@@ -18,7 +18,9 @@ use linfa_trees::DecisionTree;
 use ndarray::{Array1, Array2, ArrayView2};
 use serde_json::json;
 
-use super::{ClassScores, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{
+    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+};
 use crate::data::Task;
 
 /// linfa-trees' CART tree with its default settings.
@@ -36,6 +38,14 @@ impl Model for LinfaDecisionTree {
     }
     fn description(&self) -> &'static str {
         "linfa-trees 0.8 CART tree with defaults; not deterministic and mis-splits ties (optional)"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Simple,
+            readability_rank: 0,
+            cost_rank: 5,
+            tuning_grid: &[],
+        }
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Classification]

@@ -6,7 +6,7 @@
 use ndarray::ArrayView2;
 use serde_json::json;
 
-use super::{Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet};
 use crate::data::Task;
 
 /// The variable that makes the fault models visible.
@@ -91,6 +91,14 @@ impl Model for FaultModel {
     }
     fn description(&self) -> &'static str {
         "test model that fails on purpose (MODELBENCH_FAULT_MODELS)"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Simple,
+            readability_rank: 20,
+            cost_rank: 20,
+            tuning_grid: &[],
+        }
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Classification, Task::Regression]

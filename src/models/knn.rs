@@ -17,7 +17,9 @@
 use ndarray::{s, Array1, Array2, ArrayView2, Axis};
 use serde_json::json;
 
-use super::{ClassScores, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{
+    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+};
 use crate::data::Task;
 
 /// Neighbours that vote, as in scikit-learn's default.
@@ -57,6 +59,14 @@ impl Model for Knn {
     }
     fn description(&self) -> &'static str {
         "k = 5 nearest neighbours, Euclidean on standardized features, brute force (our own code)"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Simple,
+            readability_rank: 4,
+            cost_rank: 3,
+            tuning_grid: &[],
+        }
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Classification, Task::Regression]

@@ -14,7 +14,7 @@
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use serde_json::json;
 
-use super::{Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet};
 use crate::data::Task;
 
 /// Ridge added to the diagonal, relative to its mean, so that Cholesky never meets a zero pivot.
@@ -34,6 +34,14 @@ impl Model for Linear {
     }
     fn description(&self) -> &'static str {
         "ordinary least squares with intercept, normal equations by Cholesky (our own code)"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Simple,
+            readability_rank: 1,
+            cost_rank: 2,
+            tuning_grid: &[],
+        }
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Regression]

@@ -18,7 +18,9 @@ use std::collections::VecDeque;
 use ndarray::{s, Array2, ArrayView2, Axis, Zip};
 use serde_json::json;
 
-use super::{ClassScores, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{
+    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+};
 use crate::data::Task;
 
 /// Pairs of past steps L-BFGS keeps (scikit-learn's scipy default is 10).
@@ -57,6 +59,14 @@ impl Model for Logistic {
     }
     fn description(&self) -> &'static str {
         "multinomial logistic regression, L2 penalty C = 1, L-BFGS to convergence (our own code)"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Simple,
+            readability_rank: 2,
+            cost_rank: 4,
+            tuning_grid: &[],
+        }
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Classification]

@@ -196,6 +196,38 @@ impl ModelError {
     }
 }
 
+/// What part a model plays in the comparison: the verdict weighs networks against every
+/// non-baseline non-network; baselines only mark chance level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelRole {
+    /// Majority class or mean: the chance level, never a candidate.
+    Baseline,
+    /// A single readable model: tree, linear, naive Bayes, kNN.
+    Simple,
+    /// Many trees voting or boosting.
+    Ensemble,
+    /// A kernel machine (SVM, SVR).
+    Kernel,
+    /// A neural network: the article's or a modern one.
+    Network,
+}
+
+/// Facts about a model that the analysis, `pick` and the experiments need, declared in the
+/// model's own file (so a new model cannot silently sort last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelFacts {
+    pub role: ModelRole,
+    /// 0 is the easiest to read (a small tree); higher ranks are harder to explain. Breaks
+    /// ties between equally cheap candidates in `pick`.
+    pub readability_rank: u8,
+    /// 0 is the cheapest to run; `pick --budget` runs models in this order.
+    pub cost_rank: u8,
+    /// Settings tried by the tuning experiment (claim 6), each beside the defaults; empty when
+    /// the model is not tuned.
+    pub tuning_grid: &'static [&'static str],
+}
+
 /// A model with fixed settings, ready to fit.
 pub trait Model: Send + Sync {
     /// Short kebab-case name used on the command line and in reports.
@@ -204,6 +236,8 @@ pub trait Model: Send + Sync {
     fn description(&self) -> &'static str;
     /// The tasks it handles.
     fn tasks(&self) -> &'static [Task];
+    /// Its role, readability, cost rank and tuning grid (see [`ModelFacts`]).
+    fn facts(&self) -> ModelFacts;
     /// Its settings, recorded in the results file so that a run can be replayed.
     fn settings(&self) -> serde_json::Value;
     /// Whether its features should be standardized (fitted on the training fold) first.

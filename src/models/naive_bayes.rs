@@ -19,7 +19,9 @@ use linfa_bayes::{GaussianNb, NaiveBayes};
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use serde_json::json;
 
-use super::{ClassScores, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{
+    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+};
 use crate::data::Task;
 
 /// scikit-learn's default: this fraction of the largest feature variance is added to every
@@ -52,6 +54,14 @@ impl Model for NaiveBayesModel {
     }
     fn description(&self) -> &'static str {
         "Gaussian naive Bayes (linfa-bayes GaussianNb, scikit-learn's variance smoothing)"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Simple,
+            readability_rank: 3,
+            cost_rank: 1,
+            tuning_grid: &[],
+        }
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Classification]

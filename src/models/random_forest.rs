@@ -25,7 +25,9 @@ use smartcore::linalg::basic::matrix::DenseMatrix;
 
 use super::decision_tree::{class_indices, class_labels};
 use super::smartcore_trees::{self as st, NodeTree};
-use super::{ClassScores, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{
+    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+};
 use crate::data::Task;
 
 /// Trees per forest, scikit-learn's default.
@@ -66,6 +68,14 @@ impl Model for RandomForest {
     fn description(&self) -> &'static str {
         "smartcore 0.7 random forest: 100 bootstrapped CART trees, sqrt(p) features per split \
          (all p for regression)"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Ensemble,
+            readability_rank: 6,
+            cost_rank: 8,
+            tuning_grid: &[],
+        }
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Classification, Task::Regression]

@@ -76,4 +76,26 @@ mod tests {
         names.dedup();
         assert_eq!(before, names.len(), "duplicate model names");
     }
+
+    #[test]
+    fn every_model_declares_consistent_facts() {
+        use crate::models::ModelRole;
+        for model in all_models() {
+            let facts = model.facts();
+            let is_baseline_name = matches!(model.name(), "majority" | "mean");
+            assert_eq!(
+                facts.role == ModelRole::Baseline,
+                is_baseline_name,
+                "{}: only the majority/mean models are baselines",
+                model.name()
+            );
+            for spec in facts.tuning_grid {
+                assert!(
+                    model.with_settings(spec).is_ok(),
+                    "{}: grid setting '{spec}' is refused by the model",
+                    model.name()
+                );
+            }
+        }
+    }
 }

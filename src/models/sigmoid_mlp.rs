@@ -25,7 +25,10 @@ use ndarray::{Array2, ArrayView2};
 use serde_json::json;
 
 use super::sigmoid_net::{check_width, one_hot, FittedClassifierNetwork};
-use super::{parse_settings, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{
+    parse_settings, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction,
+    TrainSet,
+};
 use crate::data::Task;
 use crate::nn::{GradientScale, Network, NetworkSettings, OutputActivation};
 
@@ -73,6 +76,20 @@ impl Model for SigmoidMlp {
     }
     fn description(&self) -> &'static str {
         "the article's sigmoid network with one hidden layer; linear output for regression (modelbench nn)"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Network,
+            readability_rank: 10,
+            cost_rank: 10,
+            tuning_grid: &[
+                "hidden=8;lr_scale=0.25",
+                "hidden=8",
+                "hidden=32;lr_scale=0.25",
+                "hidden=64;lr_scale=0.25",
+                "hidden=64",
+            ],
+        }
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Classification, Task::Regression]

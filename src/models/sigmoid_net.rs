@@ -21,7 +21,9 @@
 use ndarray::{Array2, ArrayView2};
 use serde_json::json;
 
-use super::{ClassScores, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{
+    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+};
 use crate::data::Task;
 use crate::nn::{GradientScale, Network, NetworkSettings, OutputActivation};
 
@@ -63,6 +65,14 @@ impl Model for SigmoidNet {
     }
     fn description(&self) -> &'static str {
         "the article's sigmoid network, no hidden layer, one output per class (modelbench nn)"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Network,
+            readability_rank: 9,
+            cost_rank: 9,
+            tuning_grid: &[],
+        }
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Classification]

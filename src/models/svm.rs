@@ -25,7 +25,9 @@ use linfa_svm::Svm;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use serde_json::json;
 
-use super::{ClassScores, Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{
+    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+};
 use crate::data::Task;
 
 /// The largest kernel matrix we let linfa-svm build: 4 GiB, about 23,000 rows. A fixed limit
@@ -128,6 +130,18 @@ impl Model for SupportVectorClassifier {
             KernelKind::Linear => {
                 "linfa-svm 0.8 linear-kernel SVM, C=1, one-vs-one like scikit-learn SVC"
             }
+        }
+    }
+    fn facts(&self) -> ModelFacts {
+        let (readability_rank, cost_rank) = match self.0 {
+            KernelKind::Linear => (5, 6),
+            KernelKind::Rbf => (7, 7),
+        };
+        ModelFacts {
+            role: ModelRole::Kernel,
+            readability_rank,
+            cost_rank,
+            tuning_grid: &[],
         }
     }
     fn tasks(&self) -> &'static [Task] {

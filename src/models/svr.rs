@@ -15,7 +15,7 @@ use super::svm::{
     check_columns, check_converged, check_kernel_memory, gamma_scale, KERNEL_LIMIT_BYTES,
     SOLVER_TOLERANCE,
 };
-use super::{Fitted, Model, ModelError, ModelSize, Prediction, TrainSet};
+use super::{Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet};
 use crate::data::Task;
 
 const C: f64 = 1.0;
@@ -37,6 +37,14 @@ impl Model for SupportVectorRegressor {
     fn description(&self) -> &'static str {
         "linfa-svm 0.8 epsilon-SVR, RBF kernel, C=1, epsilon=0.1, gamma='scale' \
          like scikit-learn SVR"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Kernel,
+            readability_rank: 8,
+            cost_rank: 7,
+            tuning_grid: &[],
+        }
     }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Regression]
