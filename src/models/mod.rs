@@ -15,6 +15,7 @@ pub mod fault;
 mod knn;
 mod linear;
 mod logistic;
+mod mlp;
 mod naive_bayes;
 mod random_forest;
 pub mod registry;

@@ -9,6 +9,7 @@ pub fn all_models() -> Vec<Box<dyn Model>> {
         // Neural networks and linear/probabilistic models:
         Box::new(super::sigmoid_net::SigmoidNet::default()),
         Box::new(super::sigmoid_mlp::SigmoidMlp::default()),
+        Box::new(super::mlp::Mlp::default()),
         Box::new(super::logistic::Logistic::default()),
         Box::new(super::naive_bayes::NaiveBayesModel::default()),
         Box::new(super::knn::Knn::default()),

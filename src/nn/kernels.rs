@@ -13,7 +13,7 @@
 //!
 //! Not here: the order of the step's stages, which `training.rs` owns.
 
-use ndarray::{linalg::general_mat_mul, Array2, ArrayView2};
+use ndarray::{linalg::general_mat_mul, ArrayBase, ArrayView2, DataMut, Ix2};
 
 use super::{sigmoid, sigmoid_slope, Float};
 
@@ -23,13 +23,14 @@ use super::{sigmoid, sigmoid_slope, Float};
 /// this size, the article's step several times faster with the loop).
 const SMALL_PRODUCT: usize = 2048;
 
-/// `c = alpha · a · b + beta · c`, with `beta = 0` ignoring what `c` held.
-pub(crate) fn mat_mul<F: Float>(
+/// `c = alpha · a · b + beta · c`, with `beta = 0` ignoring what `c` held. `c` may be an
+/// owned array or a view (the ReLU network writes into the first rows of its buffers).
+pub(crate) fn mat_mul<F: Float, S: DataMut<Elem = F>>(
     alpha: F,
     a: ArrayView2<F>,
     b: ArrayView2<F>,
     beta: F,
-    c: &mut Array2<F>,
+    c: &mut ArrayBase<S, Ix2>,
 ) {
     let (m, k) = a.dim();
     let n = b.ncols();
@@ -261,7 +262,7 @@ mod avx2 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::array;
+    use ndarray::{array, Array2};
 
     #[test]
     fn small_and_large_products_agree() {
