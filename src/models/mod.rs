@@ -23,6 +23,8 @@ mod sigmoid_mlp;
 mod sigmoid_net;
 mod smartcore_trees;
 mod svm;
+mod svm_linfa;
+mod svm_solver;
 mod svr;
 
 use ndarray::{Array2, ArrayView2};

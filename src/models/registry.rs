@@ -24,6 +24,7 @@ pub fn all_models() -> Vec<Box<dyn Model>> {
             super::svm::KernelKind::Linear,
         )),
         Box::new(super::svr::SupportVectorRegressor),
+        Box::new(super::svm_linfa::LinfaSvm),
         Box::new(super::decision_tree_linfa::LinfaDecisionTree),
         // Baselines:
         Box::new(baseline::Majority),

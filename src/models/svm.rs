@@ -1,55 +1,45 @@
-//! `svm-rbf` and `svm-linear`: C-support vector classifiers (C = 1) fitted with linfa-svm 0.8,
-//! made multi-class by one-vs-one voting as libsvm (and so scikit-learn's `SVC`) does.
+//! `svm-rbf` and `svm-linear`: C-support vector classifiers with scikit-learn's `SVC()`
+//! defaults (C = 1, `gamma='scale'`, tol = 1e-3, shrinking on, 200 MB kernel cache), trained
+//! by modelbench's port of libsvm's solver ([`super::svm_solver`]) and made multi-class by
+//! one-vs-one voting as libsvm does.
 //!
-//! linfa-svm solves binary problems only, with the same SMO method and stopping rule as libsvm
-//! (its binary solutions were measured to match libsvm's). We fit one machine per pair of
-//! classes present in training; a row's label is the class with the most votes, ties going to
-//! the larger sum of decision values. The per-class scores are scikit-learn's "ovr" decision
-//! function: votes plus the summed decision values squashed into (-1/3, 1/3), which ranks rows
-//! for ROC AUC without ever overturning a vote; they are not probabilities. Classes absent
-//! from training score -1.
+//! Classes are taken in ascending order (scikit-learn's sorted `classes_`); the machine of
+//! classes i < j is trained on class i's rows then class j's, class i positive, and votes for
+//! i when its decision value is positive. A row's label is the class with the most votes,
+//! ties going to the lowest class (libsvm's `svm_predict`, so scikit-learn's `predict`). The
+//! per-class scores are scikit-learn's `decision_function_shape='ovr'`: votes plus the summed
+//! decision values squashed into (-1/3, 1/3), which ranks rows for ROC AUC; they are not
+//! probabilities. Classes absent from training score -1.
 //!
-//! The RBF kernel uses scikit-learn's `gamma='scale'`, 1 / (features × variance of all training
-//! values). linfa writes the Gaussian kernel as exp(-‖x-y‖² / eps), so eps = 1 / gamma. The
-//! solver tolerance is scikit-learn's 1e-3 (linfa's default is 1e-7).
-//!
-//! Limits: linfa-svm builds the dense n×n kernel matrix (8 bytes per entry) for every kernel,
-//! the linear one included, so [`check_kernel_memory`] refuses training sets whose matrix would
-//! pass [`KERNEL_LIMIT_BYTES`]. linfa-svm stops silently at a fixed iteration cap
-//! (max(10^7, 100 n)); a machine that hit it is reported as a fit error rather than used.
+//! Memory is the training rows plus the bounded cache: nothing grows with n², so no training
+//! size is refused here; `--max-memory` still contains a run (the worker's address-space cap).
 
-use std::collections::BTreeSet;
-
-use linfa::prelude::*;
-use linfa_svm::Svm;
-use ndarray::{Array1, Array2, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2, ArrayViewMut1};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::svm_solver::{
+    solve_classification, DenseRows, KernelFunction, SolverSettings, DEFAULT_CACHE_BYTES,
+};
 use super::{
     ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
 };
 use crate::data::Task;
 
-/// The largest kernel matrix we let linfa-svm build: 4 GiB, about 23,000 rows. A fixed limit
-/// keeps a run's feasibility the same on every machine (rather than depending on free memory).
-pub(super) const KERNEL_LIMIT_BYTES: u64 = 4 << 30;
-
 /// SMO stopping tolerance, scikit-learn's `tol` default.
 pub(super) const SOLVER_TOLERANCE: f64 = 1e-3;
 
-/// Refuses `rows` whose dense kernel matrix would pass [`KERNEL_LIMIT_BYTES`].
-pub(super) fn check_kernel_memory(rows: usize) -> Result<(), String> {
-    let bytes = (rows as u64).saturating_mul(rows as u64).saturating_mul(8);
-    if bytes <= KERNEL_LIMIT_BYTES {
-        return Ok(());
+/// scikit-learn's default `C`.
+pub(super) const C: f64 = 1.0;
+
+/// The solver settings of scikit-learn's `SVC()` and `SVR()`.
+pub(super) fn default_solver_settings() -> SolverSettings {
+    SolverSettings {
+        c: C,
+        tolerance: SOLVER_TOLERANCE,
+        shrinking: true,
+        cache_bytes: DEFAULT_CACHE_BYTES,
     }
-    Err(format!(
-        "needs {:.1} GB for {rows} rows: linfa-svm builds a dense {rows}×{rows} kernel matrix, \
-         and the limit is {} GB (about {} rows); subsample the data",
-        bytes as f64 / 1e9,
-        KERNEL_LIMIT_BYTES / 1_000_000_000,
-        ((KERNEL_LIMIT_BYTES / 8) as f64).sqrt() as u64
-    ))
 }
 
 /// scikit-learn's `gamma='scale'`: 1 / (features × variance of every value), 1 when constant.
@@ -68,19 +58,7 @@ pub(super) fn gamma_scale(features: ArrayView2<f64>) -> f64 {
     }
 }
 
-/// An error when the solver stopped at its iteration cap instead of converging.
-pub(super) fn check_converged<T>(svm: &Svm<f64, T>, what: &str) -> Result<(), ModelError> {
-    // linfa-svm only says so in its Display text.
-    let summary = svm.to_string();
-    if summary.starts_with("Reached maximal iterations") {
-        return Err(ModelError::new(format!(
-            "linfa-svm did not converge for {what} ({summary}); try standardized features"
-        )));
-    }
-    Ok(())
-}
-
-/// Prediction rows must have the training columns: linfa-svm panics otherwise.
+/// Prediction rows must have the training columns.
 pub(super) fn check_columns(features: ArrayView2<f64>, trained: usize) -> Result<(), ModelError> {
     if features.ncols() == trained {
         Ok(())
@@ -92,7 +70,42 @@ pub(super) fn check_columns(features: ArrayView2<f64>, trained: usize) -> Result
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One-vs-one votes and scikit-learn's "ovr" scores for one row, from the decision value of
+/// each pair (`pairs[k]` = (low, high), positive votes for low). Writes the scores into
+/// `out` and returns the label: the most votes among `present` classes, ties to the lowest.
+pub(super) fn ovr_scores(
+    pairs: &[(usize, usize)],
+    decisions: &[f64],
+    present: &[bool],
+    mut out: ArrayViewMut1<f64>,
+) -> usize {
+    let n_classes = present.len();
+    let mut votes = vec![0usize; n_classes];
+    let mut confidence = vec![0.0; n_classes];
+    for (&(low, high), &decision) in pairs.iter().zip(decisions) {
+        // libsvm votes for the first class only on a strictly positive value.
+        votes[if decision > 0.0 { low } else { high }] += 1;
+        confidence[low] += decision;
+        confidence[high] -= decision;
+    }
+    for c in 0..n_classes {
+        out[c] = if present[c] {
+            votes[c] as f64 + confidence[c] / (3.0 * (confidence[c].abs() + 1.0))
+        } else {
+            -1.0
+        };
+    }
+    let mut best: Option<usize> = None;
+    for c in (0..n_classes).filter(|&c| present[c]) {
+        if best.is_none_or(|b| votes[c] > votes[b]) {
+            best = Some(c);
+        }
+    }
+    best.unwrap_or(0)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum KernelKind {
     Rbf,
     Linear,
@@ -101,18 +114,40 @@ pub enum KernelKind {
 /// A C-support vector classifier with C = 1 and the given kernel.
 pub struct SupportVectorClassifier(pub KernelKind);
 
-/// One binary machine: a positive decision value votes for `low`, otherwise for `high`.
-struct Machine {
-    low: usize,
-    high: usize,
-    svm: Svm<f64, bool>,
+/// The binary machine of classes `low` < `high`: decision = Σ coefficients[k] ·
+/// K(support_vectors[support[k]], x) − rho, positive for `low`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairMachine {
+    pub low: usize,
+    pub high: usize,
+    /// Rows of [`OneVsOneSvm::support_vectors`] this machine uses.
+    pub support: Vec<usize>,
+    /// libsvm's `sv_coef`: αᵢ yᵢ of each of those rows.
+    pub coefficients: Vec<f64>,
+    pub rho: f64,
 }
 
-struct FittedOneVsOne {
-    machines: Vec<Machine>,
-    present: Vec<bool>,
-    features: usize,
-    support_vectors: usize,
+/// A fitted one-vs-one classifier as plain data (what libsvm's model file holds).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OneVsOneSvm {
+    pub kernel: KernelFunction,
+    /// Whether each class index occurred in training.
+    pub present: Vec<bool>,
+    /// Every training row that is a support vector of some machine, in training order.
+    pub support_vectors: Array2<f64>,
+    /// One machine per pair of present classes, in libsvm's order (0-1, 0-2, …, 1-2, …).
+    pub machines: Vec<PairMachine>,
+}
+
+impl SupportVectorClassifier {
+    fn kernel(&self, x: ArrayView2<f64>) -> KernelFunction {
+        match self.0 {
+            KernelKind::Rbf => KernelFunction::Rbf {
+                gamma: gamma_scale(x),
+            },
+            KernelKind::Linear => KernelFunction::Linear,
+        }
+    }
 }
 
 impl Model for SupportVectorClassifier {
@@ -125,10 +160,12 @@ impl Model for SupportVectorClassifier {
     fn description(&self) -> &'static str {
         match self.0 {
             KernelKind::Rbf => {
-                "linfa-svm 0.8 RBF-kernel SVM, C=1, gamma='scale', one-vs-one like scikit-learn SVC"
+                "RBF-kernel SVM, libsvm's algorithm (own port), C=1, gamma='scale', \
+                 one-vs-one like scikit-learn SVC"
             }
             KernelKind::Linear => {
-                "linfa-svm 0.8 linear-kernel SVM, C=1, one-vs-one like scikit-learn SVC"
+                "linear-kernel SVM, libsvm's algorithm (own port), C=1, one-vs-one like \
+                 scikit-learn SVC"
             }
         }
     }
@@ -153,96 +190,142 @@ impl Model for SupportVectorClassifier {
             KernelKind::Linear => json!({"type": "linear"}),
         };
         json!({
-            "implementation": "linfa-svm 0.8",
-            "c": 1.0,
+            "implementation": "modelbench port of libsvm's SMO (WSS3, shrinking, LRU cache)",
+            "c": C,
             "kernel": kernel,
             "tolerance": SOLVER_TOLERANCE,
-            "shrinking": false,
-            "multiclass": "one-vs-one voting, ties by summed decision values",
-            "kernel_limit_bytes": KERNEL_LIMIT_BYTES,
+            "shrinking": true,
+            "cache_bytes": DEFAULT_CACHE_BYTES,
+            "multiclass": "one-vs-one voting, ties to the first class",
         })
     }
     fn wants_standardized_features(&self) -> bool {
         true
     }
-    fn check_feasible(&self, rows: usize, _features: usize) -> Result<(), String> {
-        // The largest pair of classes can hold (nearly) every row.
-        check_kernel_memory(rows)
-    }
     fn fit(&self, train: &TrainSet) -> Result<Box<dyn Fitted>, ModelError> {
         let (labels, n_classes) = train.classes()?;
-        let x = train.features();
-        let params = match self.0 {
-            KernelKind::Rbf => Svm::<f64, bool>::params().gaussian_kernel(1.0 / gamma_scale(x)),
-            KernelKind::Linear => Svm::<f64, bool>::params().linear_kernel(),
-        }
-        .pos_neg_weights(1.0, 1.0)
-        .eps(SOLVER_TOLERANCE);
-
-        let mut present = vec![false; n_classes];
-        labels.iter().for_each(|&l| present[l] = true);
-        let classes: Vec<usize> = (0..n_classes).filter(|&c| present[c]).collect();
-        let mut machines = Vec::new();
-        let mut support_rows = BTreeSet::new();
-        for (i, &low) in classes.iter().enumerate() {
-            for &high in &classes[i + 1..] {
-                // libsvm's layout: the first class's rows, then the second's.
-                let rows: Vec<usize> = (0..labels.len())
-                    .filter(|&r| labels[r] == low)
-                    .chain((0..labels.len()).filter(|&r| labels[r] == high))
-                    .collect();
-                check_kernel_memory(rows.len()).map_err(ModelError::new)?;
-                let targets: Array1<bool> = rows.iter().map(|&r| labels[r] == low).collect();
-                let dataset = Dataset::new(x.select(Axis(0), &rows), targets);
-                let svm = params.fit(&dataset).map_err(|e| {
-                    ModelError::new(format!("linfa-svm failed for classes {low} vs {high}: {e}"))
-                })?;
-                check_converged(&svm, &format!("classes {low} vs {high}"))?;
-                // linfa's own support-vector threshold (see `Svm::nsupport`).
-                let support = svm.alpha.iter().map(|a| a.abs() > 100.0 * f64::EPSILON);
-                support_rows.extend(rows.iter().zip(support).filter(|s| s.1).map(|s| *s.0));
-                machines.push(Machine { low, high, svm });
-            }
-        }
-        Ok(Box::new(FittedOneVsOne {
-            machines,
-            present,
-            features: x.ncols(),
-            support_vectors: support_rows.len(),
-        }))
+        Ok(Box::new(fit_one_vs_one(
+            train.features(),
+            labels,
+            n_classes,
+            self.kernel(train.features()),
+            default_solver_settings(),
+        )?))
     }
 }
 
-impl Fitted for FittedOneVsOne {
-    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
-        check_columns(features, self.features)?;
-        let n_classes = self.present.len();
-        let mut scores = Array2::<f64>::zeros((features.nrows(), n_classes));
-        let mut labels = Vec::with_capacity(features.nrows());
-        let mut votes = vec![0.0; n_classes];
-        let mut confidence = vec![0.0; n_classes];
-        for (row, mut out) in features.rows().into_iter().zip(scores.rows_mut()) {
-            votes.fill(0.0);
-            confidence.fill(0.0);
-            for m in &self.machines {
-                let decision = m.svm.weighted_sum(&row) - m.svm.rho;
-                // libsvm votes for the first class only on a strictly positive value.
-                votes[if decision > 0.0 { m.low } else { m.high }] += 1.0;
-                confidence[m.low] += decision;
-                confidence[m.high] -= decision;
+/// libsvm's `svm_train` for C-classification: one machine per pair of present classes.
+pub(super) fn fit_one_vs_one(
+    x: ArrayView2<f64>,
+    labels: &[usize],
+    n_classes: usize,
+    kernel: KernelFunction,
+    settings: SolverSettings,
+) -> Result<OneVsOneSvm, ModelError> {
+    let width = x.ncols();
+    let mut present = vec![false; n_classes];
+    labels.iter().for_each(|&l| present[l] = true);
+    let classes: Vec<usize> = (0..n_classes).filter(|&c| present[c]).collect();
+    let members: Vec<Vec<usize>> = (0..n_classes)
+        .map(|c| (0..labels.len()).filter(|&r| labels[r] == c).collect())
+        .collect();
+    // Per training row: its coefficient in each machine (sparse), collected before the
+    // support vectors are numbered.
+    let mut pair_solutions = Vec::new();
+    let mut is_support = vec![false; labels.len()];
+    for (i, &low) in classes.iter().enumerate() {
+        for &high in &classes[i + 1..] {
+            let rows: Vec<usize> = members[low].iter().chain(&members[high]).copied().collect();
+            let mut values = Vec::with_capacity(rows.len() * width);
+            for &r in &rows {
+                values.extend(x.row(r).iter());
             }
-            for c in 0..n_classes {
-                out[c] = if self.present[c] {
-                    votes[c] + confidence[c] / (3.0 * (confidence[c].abs() + 1.0))
-                } else {
-                    -1.0
-                };
+            let positive: Vec<bool> = rows.iter().map(|&r| labels[r] == low).collect();
+            let solution =
+                solve_classification(kernel, DenseRows::new(values, width), &positive, settings);
+            if !solution.converged {
+                return Err(ModelError::new(format!(
+                    "the SVM solver did not converge for classes {low} vs {high} within {} \
+                     iterations; try standardized features",
+                    solution.iterations
+                )));
             }
-            // First maximum: ties (impossible after the squashed sums, short of equal sums)
-            // go to the lower class as in libsvm.
-            let best = (0..n_classes).fold(0, |b, c| if out[c] > out[b] { c } else { b });
-            labels.push(best);
+            let nonzero: Vec<(usize, f64)> = rows
+                .iter()
+                .zip(&solution.coefficients)
+                .filter(|(_, &c)| c != 0.0)
+                .map(|(&r, &c)| (r, c))
+                .collect();
+            nonzero.iter().for_each(|&(r, _)| is_support[r] = true);
+            pair_solutions.push((low, high, nonzero, solution.rho));
         }
+    }
+    let mut sv_index = vec![usize::MAX; labels.len()];
+    let mut support_rows = Vec::new();
+    for r in (0..labels.len()).filter(|&r| is_support[r]) {
+        sv_index[r] = support_rows.len();
+        support_rows.push(r);
+    }
+    let support_vectors = x.select(ndarray::Axis(0), &support_rows);
+    let machines = pair_solutions
+        .into_iter()
+        .map(|(low, high, nonzero, rho)| PairMachine {
+            low,
+            high,
+            support: nonzero.iter().map(|&(r, _)| sv_index[r]).collect(),
+            coefficients: nonzero.iter().map(|&(_, c)| c).collect(),
+            rho,
+        })
+        .collect();
+    Ok(OneVsOneSvm {
+        kernel,
+        present,
+        support_vectors,
+        machines,
+    })
+}
+
+impl OneVsOneSvm {
+    /// Each machine's decision value for each row, rows × machines (libsvm's
+    /// `svm_predict_values`: kernel values to every support vector once per row).
+    pub fn decision_values(&self, features: ArrayView2<f64>) -> Result<Array2<f64>, ModelError> {
+        check_columns(features, self.support_vectors.ncols())?;
+        let width = self.support_vectors.ncols();
+        let svs = DenseRows::new(self.support_vectors.iter().copied().collect(), width);
+        let mut kernel_values = vec![0.0f64; svs.len()];
+        let mut out = Array2::zeros((features.nrows(), self.machines.len()));
+        let mut row_buffer = Vec::with_capacity(width);
+        for (row, mut decisions) in features.rows().into_iter().zip(out.rows_mut()) {
+            row_buffer.clear();
+            row_buffer.extend(row.iter());
+            let square = super::svm_solver::dot(&row_buffer, &row_buffer);
+            self.kernel
+                .fill(&row_buffer, square, &svs, 0, &mut kernel_values);
+            for (d, m) in decisions.iter_mut().zip(&self.machines) {
+                *d = m
+                    .support
+                    .iter()
+                    .zip(&m.coefficients)
+                    .map(|(&k, &c)| c * kernel_values[k])
+                    .sum::<f64>()
+                    - m.rho;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Fitted for OneVsOneSvm {
+    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
+        let decisions = self.decision_values(features)?;
+        let pairs: Vec<(usize, usize)> = self.machines.iter().map(|m| (m.low, m.high)).collect();
+        let mut scores = Array2::<f64>::zeros((features.nrows(), self.present.len()));
+        let labels = decisions
+            .rows()
+            .into_iter()
+            .zip(scores.rows_mut())
+            .map(|(d, out)| ovr_scores(&pairs, &d.to_vec(), &self.present, out))
+            .collect();
         Ok(Prediction::Classes {
             labels,
             scores: Some(ClassScores {
@@ -253,7 +336,7 @@ impl Fitted for FittedOneVsOne {
     }
     fn size(&self) -> ModelSize {
         ModelSize {
-            support_vectors: Some(self.support_vectors),
+            support_vectors: Some(self.support_vectors.nrows()),
             ..ModelSize::default()
         }
     }
@@ -262,28 +345,25 @@ impl Fitted for FittedOneVsOne {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::TargetSlice;
+    use crate::models::{fit_and_classify, TargetSlice};
     use approx::assert_abs_diff_eq;
     use ndarray::array;
 
-    fn fit(kind: KernelKind, x: &Array2<f64>, labels: &[usize], n: usize) -> Box<dyn Fitted> {
+    fn fit(kind: KernelKind, x: &Array2<f64>, labels: &[usize], n: usize) -> OneVsOneSvm {
         let target = TargetSlice::Classes {
             labels,
             n_classes: n,
         };
-        SupportVectorClassifier(kind)
-            .fit(&TrainSet::new(x.view(), target, 0).unwrap())
-            .unwrap()
-    }
-
-    fn predict(fitted: &dyn Fitted, x: ArrayView2<f64>) -> (Vec<usize>, Array2<f64>) {
-        match fitted.predict(x).unwrap() {
-            Prediction::Classes {
-                labels,
-                scores: Some(s),
-            } => (labels, s.values),
-            other => panic!("unexpected {other:?}"),
-        }
+        let train = TrainSet::new(x.view(), target, 0).unwrap();
+        let model = SupportVectorClassifier(kind);
+        fit_one_vs_one(
+            x.view(),
+            labels,
+            n,
+            model.kernel(train.features()),
+            default_solver_settings(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -298,12 +378,12 @@ mod tests {
         ];
         let labels = [0, 0, 0, 1, 1, 1];
         for kind in [KernelKind::Rbf, KernelKind::Linear] {
-            let fitted = fit(kind, &x, &labels, 2);
-            let (predicted, scores) = predict(fitted.as_ref(), x.view());
+            let (predicted, scores) =
+                fit_and_classify(&SupportVectorClassifier(kind), &x, &labels, 2, &x);
             assert_eq!(predicted, labels, "{kind:?}");
             // One machine: the winner has 1 vote plus a squashed positive confidence.
             assert!(scores[[0, 0]] > 1.0 && scores[[0, 1]] < 0.0);
-            assert!(fitted.size().support_vectors.unwrap() >= 2);
+            assert!(fit(kind, &x, &labels, 2).support_vectors.nrows() >= 2);
         }
     }
 
@@ -322,12 +402,177 @@ mod tests {
             [6.4]
         ];
         let labels = [0, 0, 0, 1, 1, 1, 3, 3, 3];
-        let fitted = fit(KernelKind::Rbf, &x, &labels, 4);
-        let (predicted, scores) = predict(fitted.as_ref(), array![[0.1], [3.1], [6.3]].view());
+        let test = array![[0.1], [3.1], [6.3]];
+        let model = SupportVectorClassifier(KernelKind::Rbf);
+        let (predicted, scores) = fit_and_classify(&model, &x, &labels, 4, &test);
         assert_eq!(predicted, vec![0, 1, 3]);
         // Three machines: the winner of each row takes both of its pairs.
         assert!(scores[[1, 1]] > 1.67 && scores[[1, 1]] < 2.34, "{scores}");
         assert_abs_diff_eq!(scores[[0, 2]], -1.0);
+    }
+
+    #[test]
+    fn tied_votes_go_to_the_first_class_whatever_the_confidences() {
+        // Pairs 0-1, 0-2, 1-2; each class wins one: 1 beats 0, 0 beats 2, 2 beats 1. The
+        // summed decision values favour class 2, but libsvm (and scikit-learn's predict)
+        // give the tie to class 0.
+        let pairs = [(0, 1), (0, 2), (1, 2)];
+        let mut scores = ndarray::Array1::zeros(3);
+        let label = ovr_scores(&pairs, &[-0.1, 0.1, -5.0], &[true; 3], scores.view_mut());
+        assert_eq!(label, 0);
+        assert!(scores[2] > scores[0], "{scores}");
+        // A decision value of exactly 0 votes for the second class, as in libsvm.
+        let label = ovr_scores(&[(0, 1)], &[0.0], &[true; 2], scores.view_mut());
+        assert_eq!(label, 1);
+    }
+
+    /// Three overlapping classes and six test rows; the expected decision values are
+    /// scikit-learn 1.9.1's `SVC(kernel=..., decision_function_shape='ovo')`, printed by
+    /// `python3 benches/reference/svm_parity_values.py`.
+    #[test]
+    fn matches_scikit_learn_svc() {
+        let x = array![
+            [0.03, 1.36, 1.22],
+            [-0.51, -0.3, -0.53],
+            [0.57, -0.06, 0.75],
+            [-1.85, 1.57, -0.1],
+            [0.68, -0.14, -0.38],
+            [0.46, 0.82, -0.2],
+            [-0.15, 0.69, -0.87],
+            [-1.51, 0.39, -0.67],
+            [-1.92, -0.81, -0.47],
+            [-1.19, -1.49, 0.04],
+            [2.4, 0.27, -1.24],
+            [1.88, 1.22, -0.8],
+            [2.04, 1.54, -0.71],
+            [0.69, 0.85, -0.25],
+            [2.6, -0.78, -1.16],
+            [0.66, -1.23, -0.37],
+            [2.03, -0.24, 0.89],
+            [2.32, 1.13, -0.1],
+            [2.46, -0.83, 0.11],
+            [2.1, -1.27, -0.15],
+            [0.25, 2.28, 0.56],
+            [0.48, 1.84, 0.12],
+            [1.1, 1.4, 1.49],
+            [-0.02, 2.59, 1.61],
+            [0.32, 2.13, 2.26],
+            [2.29, -0.07, 1.88],
+            [0.97, 1.41, -0.01],
+            [1.76, 0.24, 1.57],
+            [1.8, -0.1, 0.7],
+            [-0.81, 1.74, 2.51]
+        ];
+        let labels: Vec<usize> = (0..30).map(|i| i / 10).collect();
+        let test = array![
+            [2.62, -1.18, 0.03],
+            [1.3, 2.18, 1.02],
+            [-0.15, 0.9, 0.58],
+            [0.4, -0.13, 0.99],
+            [0.91, 0.51, 0.38],
+            [-0.68, 0.11, 1.81]
+        ];
+        let expected_rbf = array![
+            [-1.05361, -0.421623, 0.972055],
+            [0.03511, -1.318276, -0.788216],
+            [1.358276, 0.610975, -0.722506],
+            [0.937962, 0.650126, -0.363255],
+            [0.422653, 0.072534, -0.090719],
+            [0.984856, 0.374439, -0.644045]
+        ];
+        let expected_linear = array![
+            [-2.764769, -0.042554, 2.012633],
+            [1.305384, -2.935038, -1.618335],
+            [2.295155, 0.471414, -1.682172],
+            [1.265749, 0.710208, -1.343671],
+            [0.577488, -0.186143, -0.44655],
+            [3.28758, 1.141953, -3.305593]
+        ];
+        for (kind, expected, labels_sk, support) in [
+            (KernelKind::Rbf, expected_rbf, [1, 2, 0, 0, 0, 0], 25),
+            (KernelKind::Linear, expected_linear, [1, 2, 0, 0, 2, 0], 14),
+        ] {
+            let model = fit(kind, &x, &labels, 3);
+            let decisions = model.decision_values(test.view()).unwrap();
+            for (got, want) in decisions.iter().zip(expected.iter()) {
+                assert_abs_diff_eq!(*got, *want, epsilon = 1e-3);
+            }
+            assert_eq!(model.support_vectors.nrows(), support, "{kind:?}");
+            let Prediction::Classes { labels: got, .. } = model.predict(test.view()).unwrap()
+            else {
+                panic!("classes expected")
+            };
+            assert_eq!(got, labels_sk, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_constant_feature_and_duplicated_rows_change_nothing_essential() {
+        let x = array![
+            [-2.0, 5.0],
+            [-1.5, 5.0],
+            [-1.0, 5.0],
+            [1.0, 5.0],
+            [1.5, 5.0],
+            [2.0, 5.0]
+        ];
+        let labels = [0, 0, 0, 1, 1, 1];
+        // Every row twice, and one row also with the other label (a contradiction).
+        let mut doubled = ndarray::concatenate![ndarray::Axis(0), x, x, array![[-1.0, 5.0]]];
+        let mut doubled_labels = [labels, labels].concat();
+        doubled_labels.push(1);
+        let test = array![[-3.0, 5.0], [3.0, 5.0], [-0.8, 5.0]];
+        for kind in [KernelKind::Rbf, KernelKind::Linear] {
+            let model = SupportVectorClassifier(kind);
+            let (once, _) = fit_and_classify(&model, &x, &labels, 2, &test);
+            let (twice, _) = fit_and_classify(&model, &doubled, &doubled_labels, 2, &test);
+            assert_eq!(once, vec![0, 1, 0], "{kind:?}");
+            assert_eq!(twice, once, "{kind:?}");
+        }
+        // All features constant: gamma falls back to 1 and the fit still succeeds.
+        doubled.fill(1.0);
+        let (constant, _) = fit_and_classify(
+            &SupportVectorClassifier(KernelKind::Rbf),
+            &doubled,
+            &doubled_labels,
+            2,
+            &test,
+        );
+        assert_eq!(constant.len(), 3);
+    }
+
+    #[test]
+    fn a_fitted_model_is_plain_data_that_round_trips() {
+        let x = array![
+            [0.0, 1.0],
+            [0.5, 0.8],
+            [3.0, -1.0],
+            [3.2, -0.7],
+            [6.0, 2.0],
+            [6.1, 2.2]
+        ];
+        let labels = [0, 0, 1, 1, 2, 2];
+        let model = fit(KernelKind::Rbf, &x, &labels, 3);
+        let text = serde_json::to_string(&model).unwrap();
+        let back: OneVsOneSvm = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, model);
+        assert_eq!(
+            back.predict(x.view()).unwrap(),
+            model.predict(x.view()).unwrap()
+        );
+        assert_eq!(back.machines.len(), 3);
+    }
+
+    #[test]
+    fn large_sets_are_not_refused_and_wrong_columns_are() {
+        for kind in [KernelKind::Rbf, KernelKind::Linear] {
+            assert!(SupportVectorClassifier(kind)
+                .check_feasible(1_000_000, 20)
+                .is_ok());
+        }
+        let x = array![[0.0], [1.0]];
+        let model = fit(KernelKind::Linear, &x, &[0, 1], 2);
+        assert!(model.predict(array![[0.0, 1.0]].view()).is_err());
     }
 
     #[test]
@@ -336,17 +581,5 @@ mod tests {
         let x = array![[0.0, 2.0], [4.0, 6.0]];
         assert_abs_diff_eq!(gamma_scale(x.view()), 0.1, epsilon = 1e-15);
         assert_abs_diff_eq!(gamma_scale(array![[1.0], [1.0]].view()), 1.0);
-    }
-
-    #[test]
-    fn refuses_kernels_over_the_limit_and_wrong_columns() {
-        assert!(check_kernel_memory(20_000).is_ok());
-        let err = check_kernel_memory(100_000).unwrap_err();
-        assert!(err.starts_with("needs 80.0 GB for 100000 rows"), "{err}");
-        let model = SupportVectorClassifier(KernelKind::Linear);
-        assert!(model.check_feasible(100_000, 3).is_err());
-        let x = array![[0.0], [1.0]];
-        let fitted = fit(KernelKind::Linear, &x, &[0, 1], 2);
-        assert!(fitted.predict(array![[0.0, 1.0]].view()).is_err());
     }
 }

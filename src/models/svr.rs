@@ -1,33 +1,36 @@
-//! `svr`: epsilon-support vector regression with an RBF kernel, fitted with linfa-svm 0.8, using
-//! scikit-learn's `SVR()` defaults: C = 1, epsilon = 0.1, `gamma='scale'`, tolerance 1e-3.
+//! `svr`: epsilon-support vector regression with an RBF kernel and scikit-learn's `SVR()`
+//! defaults: C = 1, epsilon = 0.1, `gamma='scale'`, tol = 1e-3, shrinking on, 200 MB cache,
+//! trained by modelbench's port of libsvm's solver ([`super::svm_solver`]).
 //!
 //! Like scikit-learn, the target is used as it is (not scaled): with C = 1 and epsilon = 0.1
 //! the fit then depends on the target's units, which is part of what this comparison shows.
-//! Features are standardized on the training fold. The kernel-memory limit and the
-//! iteration-cap check are those of the classifiers (see `svm`).
+//! Features are standardized on the training fold.
 
-use linfa::prelude::*;
-use linfa_svm::Svm;
-use ndarray::{Array1, ArrayView2};
+use ndarray::{Array2, ArrayView2, Axis};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::svm::{
-    check_columns, check_converged, check_kernel_memory, gamma_scale, KERNEL_LIMIT_BYTES,
-    SOLVER_TOLERANCE,
+use super::svm::{check_columns, default_solver_settings, gamma_scale, C, SOLVER_TOLERANCE};
+use super::svm_solver::{
+    dot, solve_epsilon_regression, DenseRows, KernelFunction, DEFAULT_CACHE_BYTES,
 };
 use super::{Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet};
 use crate::data::Task;
 
-const C: f64 = 1.0;
 /// Half-width of the tube inside which errors cost nothing, in target units.
 const EPSILON: f64 = 0.1;
 
-/// Epsilon-SVR with an RBF kernel (linfa-svm 0.8).
+/// Epsilon-SVR with an RBF kernel.
 pub struct SupportVectorRegressor;
 
-struct FittedSvr {
-    svm: Svm<f64, f64>,
-    features: usize,
+/// A fitted SVR as plain data: prediction = Σ coefficients[k] K(support_vectors[k], x) − rho.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedSvr {
+    pub kernel: KernelFunction,
+    pub support_vectors: Array2<f64>,
+    /// libsvm's `sv_coef`: α⁺ᵢ − α⁻ᵢ, non-zero.
+    pub coefficients: Vec<f64>,
+    pub rho: f64,
 }
 
 impl Model for SupportVectorRegressor {
@@ -35,8 +38,8 @@ impl Model for SupportVectorRegressor {
         "svr"
     }
     fn description(&self) -> &'static str {
-        "linfa-svm 0.8 epsilon-SVR, RBF kernel, C=1, epsilon=0.1, gamma='scale' \
-         like scikit-learn SVR"
+        "epsilon-SVR, libsvm's algorithm (own port), RBF kernel, C=1, epsilon=0.1, \
+         gamma='scale' like scikit-learn SVR"
     }
     fn facts(&self) -> ModelFacts {
         ModelFacts {
@@ -51,55 +54,70 @@ impl Model for SupportVectorRegressor {
     }
     fn settings(&self) -> serde_json::Value {
         json!({
-            "implementation": "linfa-svm 0.8",
+            "implementation": "modelbench port of libsvm's SMO (WSS3, shrinking, LRU cache)",
             "c": C,
             "epsilon": EPSILON,
             "kernel": {"type": "rbf", "gamma": "scale: 1 / (features * Var(X))"},
             "tolerance": SOLVER_TOLERANCE,
-            "shrinking": false,
+            "shrinking": true,
+            "cache_bytes": DEFAULT_CACHE_BYTES,
             "target_scaling": "none",
-            "kernel_limit_bytes": KERNEL_LIMIT_BYTES,
         })
     }
     fn wants_standardized_features(&self) -> bool {
         true
     }
-    fn check_feasible(&self, rows: usize, _features: usize) -> Result<(), String> {
-        check_kernel_memory(rows)
-    }
     fn fit(&self, train: &TrainSet) -> Result<Box<dyn Fitted>, ModelError> {
         let values = train.values()?;
-        check_kernel_memory(train.rows()).map_err(ModelError::new)?;
         let x = train.features();
-        let dataset = Dataset::new(x.to_owned(), Array1::from(values.to_vec()));
-        let svm = Svm::<f64, f64>::params()
-            .c_svr(C, Some(EPSILON))
-            .gaussian_kernel(1.0 / gamma_scale(x))
-            .eps(SOLVER_TOLERANCE)
-            .fit(&dataset)
-            .map_err(|e| ModelError::new(format!("linfa-svm regression failed: {e}")))?;
-        check_converged(&svm, "the regression")?;
+        let kernel = KernelFunction::Rbf {
+            gamma: gamma_scale(x),
+        };
+        let rows = DenseRows::new(x.iter().copied().collect(), x.ncols());
+        let solution =
+            solve_epsilon_regression(kernel, rows, values, EPSILON, default_solver_settings());
+        if !solution.converged {
+            return Err(ModelError::new(format!(
+                "the SVR solver did not converge within {} iterations; try scaling the target",
+                solution.iterations
+            )));
+        }
+        let support: Vec<usize> = (0..values.len())
+            .filter(|&i| solution.coefficients[i] != 0.0)
+            .collect();
         Ok(Box::new(FittedSvr {
-            svm,
-            features: x.ncols(),
+            kernel,
+            support_vectors: x.select(Axis(0), &support),
+            coefficients: support.iter().map(|&i| solution.coefficients[i]).collect(),
+            rho: solution.rho,
         }))
     }
 }
 
 impl Fitted for FittedSvr {
     fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
-        check_columns(features, self.features)?;
-        Ok(Prediction::Values(
-            features
-                .rows()
-                .into_iter()
-                .map(|row| self.svm.weighted_sum(&row) - self.svm.rho)
-                .collect(),
-        ))
+        let width = self.support_vectors.ncols();
+        check_columns(features, width)?;
+        let svs = DenseRows::new(self.support_vectors.iter().copied().collect(), width);
+        let mut kernel_values = vec![0.0f64; svs.len()];
+        let mut row_buffer = Vec::with_capacity(width);
+        let predictions = features
+            .rows()
+            .into_iter()
+            .map(|row| {
+                row_buffer.clear();
+                row_buffer.extend(row.iter());
+                let square = dot(&row_buffer, &row_buffer);
+                self.kernel
+                    .fill(&row_buffer, square, &svs, 0, &mut kernel_values);
+                dot(&kernel_values, &self.coefficients) - self.rho
+            })
+            .collect();
+        Ok(Prediction::Values(predictions))
     }
     fn size(&self) -> ModelSize {
         ModelSize {
-            support_vectors: Some(self.svm.nsupport()),
+            support_vectors: Some(self.support_vectors.nrows()),
             ..ModelSize::default()
         }
     }
