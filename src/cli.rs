@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::data::{LoadOptions, MissingPolicy, Task};
+use crate::data::{DecimalMark, LoadOptions, MissingPolicy, Task};
 
 /// The folder of bundled datasets used when no file is given.
 pub const DEFAULT_DATASET_DIR: &str = "datasets";
@@ -180,6 +180,22 @@ pub struct LoadArgs {
     /// Refuse files larger than this many bytes
     #[arg(long, value_name = "BYTES", default_value_t = LoadOptions::default().max_bytes)]
     pub max_bytes: u64,
+    /// Decimal mark: '.' or ',' [default: ',' when fields are split on ';' or tab and numbers
+    /// are written like 5,1; '.' otherwise]
+    #[arg(long, value_name = "MARK", value_parser = parse_decimal)]
+    pub decimal: Option<DecimalMark>,
+    /// Columns to leave out, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub drop: Vec<String>,
+    /// Columns to use even though they look like identifiers (distinct integers on every row)
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub keep: Vec<String>,
+    /// Columns to read as categorical (one-hot), even when most values are numbers
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub categorical: Vec<String>,
+    /// Columns to read as numeric; cells that are not numbers become missing (counted in a warning)
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub numeric: Vec<String>,
 }
 
 impl LoadArgs {
@@ -191,6 +207,11 @@ impl LoadArgs {
             delimiter: self.delimiter,
             max_categories: self.max_categories,
             max_bytes: self.max_bytes,
+            decimal: self.decimal,
+            drop: self.drop.clone(),
+            keep: self.keep.clone(),
+            categorical: self.categorical.clone(),
+            numeric: self.numeric.clone(),
             ..LoadOptions::default()
         }
     }
@@ -203,6 +224,14 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
         _ => Err(format!(
             "delimiter must be one ASCII character or 'tab', but was '{text}'"
         )),
+    }
+}
+
+fn parse_decimal(text: &str) -> Result<DecimalMark, String> {
+    match text {
+        "." | "point" => Ok(DecimalMark::Point),
+        "," | "comma" => Ok(DecimalMark::Comma),
+        _ => Err(format!("decimal mark must be '.' or ',', but was '{text}'")),
     }
 }
 
