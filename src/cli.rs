@@ -10,6 +10,9 @@ use crate::data::{DecimalMark, LoadOptions, MissingPolicy, Task};
 /// The folder of bundled datasets used when no file is given.
 pub const DEFAULT_DATASET_DIR: &str = "datasets";
 
+/// Cross-validation folds when `--folds` is not given.
+pub const DEFAULT_FOLDS: u32 = 5;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "modelbench",
@@ -48,17 +51,30 @@ pub enum Command {
         /// A `results.json` or `results.jsonl` from `compare`, or a `report.json`
         file: PathBuf,
         /// Folder for the reports [default: the file's folder]
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", value_parser = parse_out_dir)]
         out: Option<PathBuf>,
     },
     /// List the models with their settings.
-    Models,
+    Models {
+        /// Print the list as JSON on stdout
+        #[arg(long)]
+        json: bool,
+    },
     /// Show how CSV files are read: rows, features, task, classes with counts, missing values.
     Inspect {
-        /// CSV files to inspect [default: every CSV in ./datasets]
+        /// CSV files to inspect; `-` reads standard input [default: every CSV in ./datasets]
         files: Vec<PathBuf>,
+        /// Print what was read as JSON on stdout (one entry per file)
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         load: LoadArgs,
+    },
+    /// Print a shell completion script: `modelbench completions bash > ~/.local/share/bash-completion/completions/modelbench`
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Internal: run one cell sent as JSON on stdin (used by `compare`).
     #[command(hide = true)]
@@ -68,7 +84,7 @@ pub enum Command {
 /// Arguments of `modelbench pick`.
 #[derive(Debug, Clone, Args)]
 pub struct PickArgs {
-    /// The CSV file to pick a model for
+    /// The CSV file to pick a model for; `-` reads standard input
     pub file: PathBuf,
     #[command(flatten)]
     pub load: LoadArgs,
@@ -86,7 +102,7 @@ pub struct PickArgs {
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub exclude: Vec<String>,
     /// Folds of the cross-validation
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=100))]
+    #[arg(long, default_value_t = DEFAULT_FOLDS, value_parser = clap::value_parser!(u32).range(2..=100))]
     pub folds: u32,
     /// Repeats of the cross-validation
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -101,14 +117,14 @@ pub struct PickArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: u32,
     /// Output folder for the results and reports [default: reports/pick-UNIXTIME]
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = parse_out_dir)]
     pub out: Option<PathBuf>,
 }
 
 /// Arguments of `modelbench compare`.
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
-    /// CSV files to compare models on [default: every CSV in ./datasets]
+    /// CSV files to compare models on; `-` reads standard input [default: every CSV in ./datasets]
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
@@ -119,7 +135,7 @@ pub struct CompareArgs {
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub exclude: Vec<String>,
     /// Folds of the cross-validation (stratified for classification)
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=100))]
+    #[arg(long, default_value_t = DEFAULT_FOLDS, value_parser = clap::value_parser!(u32).range(2..=100))]
     pub folds: u32,
     /// Times the cross-validation is repeated with fresh folds
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -138,7 +154,7 @@ pub struct CompareArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: u32,
     /// Output folder [default: reports/run-UNIXTIME]
-    #[arg(long, value_name = "DIR", conflicts_with = "resume")]
+    #[arg(long, value_name = "DIR", conflicts_with = "resume", value_parser = parse_out_dir)]
     pub out: Option<PathBuf>,
     /// Skip the extra experiments behind the article's claims (the tuning grid of the network
     /// and the tree, and learning curves at 10, 25 and 50% of each training fold)
@@ -148,6 +164,14 @@ pub struct CompareArgs {
     /// recorded there is kept, not run again
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
+}
+
+/// An output folder; `-` (stdout) is refused because these commands write several files.
+fn parse_out_dir(text: &str) -> Result<PathBuf, String> {
+    if text == "-" {
+        return Err("--out names a folder for several report files, so '-' (standard output) cannot be used; for JSON on stdout use `pick --json`, `inspect --json` or `models --json`".to_string());
+    }
+    Ok(PathBuf::from(text))
 }
 
 fn parse_positive_seconds(text: &str) -> Result<f64, String> {
