@@ -5,10 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::data::{LoadOptions, MissingPolicy, Task};
+use crate::data::{DecimalMark, LoadOptions, MissingPolicy, Task};
 
 /// The folder of bundled datasets used when no file is given.
 pub const DEFAULT_DATASET_DIR: &str = "datasets";
+
+/// Cross-validation folds when `--folds` is not given.
+pub const DEFAULT_FOLDS: u32 = 5;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -48,17 +51,30 @@ pub enum Command {
         /// A `results.json` or `results.jsonl` from `compare`, or a `report.json`
         file: PathBuf,
         /// Folder for the reports [default: the file's folder]
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", value_parser = parse_out_dir)]
         out: Option<PathBuf>,
     },
     /// List the models with their settings.
-    Models,
+    Models {
+        /// Print the list as JSON on stdout
+        #[arg(long)]
+        json: bool,
+    },
     /// Show how CSV files are read: rows, features, task, classes with counts, missing values.
     Inspect {
-        /// CSV files to inspect [default: every CSV in ./datasets]
+        /// CSV files to inspect; `-` reads standard input [default: every CSV in ./datasets]
         files: Vec<PathBuf>,
+        /// Print what was read as JSON on stdout (one entry per file)
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         load: LoadArgs,
+    },
+    /// Print a shell completion script: `modelbench completions bash > ~/.local/share/bash-completion/completions/modelbench`
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Internal: run one cell sent as JSON on stdin (used by `compare`).
     #[command(hide = true)]
@@ -68,7 +84,7 @@ pub enum Command {
 /// Arguments of `modelbench pick`.
 #[derive(Debug, Clone, Args)]
 pub struct PickArgs {
-    /// The CSV file to pick a model for
+    /// The CSV file to pick a model for; `-` reads standard input
     pub file: PathBuf,
     #[command(flatten)]
     pub load: LoadArgs,
@@ -86,7 +102,7 @@ pub struct PickArgs {
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub exclude: Vec<String>,
     /// Folds of the cross-validation
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=100))]
+    #[arg(long, default_value_t = DEFAULT_FOLDS, value_parser = clap::value_parser!(u32).range(2..=100))]
     pub folds: u32,
     /// Repeats of the cross-validation
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -101,14 +117,14 @@ pub struct PickArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: u32,
     /// Output folder for the results and reports [default: reports/pick-UNIXTIME]
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = parse_out_dir)]
     pub out: Option<PathBuf>,
 }
 
 /// Arguments of `modelbench compare`.
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
-    /// CSV files to compare models on [default: every CSV in ./datasets]
+    /// CSV files to compare models on; `-` reads standard input [default: every CSV in ./datasets]
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
@@ -119,7 +135,7 @@ pub struct CompareArgs {
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub exclude: Vec<String>,
     /// Folds of the cross-validation (stratified for classification)
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=100))]
+    #[arg(long, default_value_t = DEFAULT_FOLDS, value_parser = clap::value_parser!(u32).range(2..=100))]
     pub folds: u32,
     /// Times the cross-validation is repeated with fresh folds
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -138,7 +154,7 @@ pub struct CompareArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: u32,
     /// Output folder [default: reports/run-UNIXTIME]
-    #[arg(long, value_name = "DIR", conflicts_with = "resume")]
+    #[arg(long, value_name = "DIR", conflicts_with = "resume", value_parser = parse_out_dir)]
     pub out: Option<PathBuf>,
     /// Skip the extra experiments behind the article's claims (the tuning grid of the network
     /// and the tree, and learning curves at 10, 25 and 50% of each training fold)
@@ -148,6 +164,14 @@ pub struct CompareArgs {
     /// recorded there is kept, not run again
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
+}
+
+/// An output folder; `-` (stdout) is refused because these commands write several files.
+fn parse_out_dir(text: &str) -> Result<PathBuf, String> {
+    if text == "-" {
+        return Err("--out names a folder for several report files, so '-' (standard output) cannot be used; for JSON on stdout use `pick --json`, `inspect --json` or `models --json`".to_string());
+    }
+    Ok(PathBuf::from(text))
 }
 
 fn parse_positive_seconds(text: &str) -> Result<f64, String> {
@@ -180,6 +204,22 @@ pub struct LoadArgs {
     /// Refuse files larger than this many bytes
     #[arg(long, value_name = "BYTES", default_value_t = LoadOptions::default().max_bytes)]
     pub max_bytes: u64,
+    /// Decimal mark: '.' or ',' [default: ',' when fields are split on ';' or tab and numbers
+    /// are written like 5,1; '.' otherwise]
+    #[arg(long, value_name = "MARK", value_parser = parse_decimal)]
+    pub decimal: Option<DecimalMark>,
+    /// Columns to leave out, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub drop: Vec<String>,
+    /// Columns to use even though they look like identifiers (distinct integers on every row)
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub keep: Vec<String>,
+    /// Columns to read as categorical (one-hot), even when most values are numbers
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub categorical: Vec<String>,
+    /// Columns to read as numeric; cells that are not numbers become missing (counted in a warning)
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub numeric: Vec<String>,
 }
 
 impl LoadArgs {
@@ -191,6 +231,11 @@ impl LoadArgs {
             delimiter: self.delimiter,
             max_categories: self.max_categories,
             max_bytes: self.max_bytes,
+            decimal: self.decimal,
+            drop: self.drop.clone(),
+            keep: self.keep.clone(),
+            categorical: self.categorical.clone(),
+            numeric: self.numeric.clone(),
             ..LoadOptions::default()
         }
     }
@@ -203,6 +248,14 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
         _ => Err(format!(
             "delimiter must be one ASCII character or 'tab', but was '{text}'"
         )),
+    }
+}
+
+fn parse_decimal(text: &str) -> Result<DecimalMark, String> {
+    match text {
+        "." | "point" => Ok(DecimalMark::Point),
+        "," | "comma" => Ok(DecimalMark::Comma),
+        _ => Err(format!("decimal mark must be '.' or ',', but was '{text}'")),
     }
 }
 

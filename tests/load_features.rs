@@ -326,8 +326,9 @@ fn a_string_target_is_classification() {
 
 fn integer_target(distinct: usize) -> String {
     let mut text = String::from("x,y\n");
+    // The feature is not a row number (that would be left out as an identifier).
     for i in 0..2 * distinct {
-        text.push_str(&format!("{i},{}\n", i % distinct));
+        text.push_str(&format!("{i}.5,{}\n", i % distinct));
     }
     text
 }

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use super::output::outln;
 use crate::article::{self, Reproduction};
 
 /// Our outputs must match the article's printed figures this closely.
@@ -10,11 +11,9 @@ const TWO_LAYER_TOLERANCE: f64 = 1e-9;
 const XOR_TOLERANCE: f64 = 1e-6;
 
 pub fn run() -> anyhow::Result<ExitCode> {
-    println!(
-        "The worked examples of \"The Truth about Neural Networks\", recomputed by modelbench."
-    );
-    println!("Inputs X = [[0,0,1],[0,1,1],[1,0,1],[1,1,1]]; the third column is the constant bias input.");
-    println!(
+    outln!("The worked examples of \"The Truth about Neural Networks\", recomputed by modelbench.");
+    outln!("Inputs X = [[0,0,1],[0,1,1],[1,0,1],[1,1,1]]; the third column is the constant bias input.");
+    outln!(
         "Sigmoid units, starting weights from numpy's seed(1), step 1 on the summed gradient.\n"
     );
 
@@ -27,26 +26,29 @@ pub fn run() -> anyhow::Result<ExitCode> {
     }
 
     let single = article::single_layer_on_xor()?;
-    println!("{} ({} iterations)", single.title, single.iterations);
+    outln!("{} ({} iterations)", single.title, single.iterations);
     for (target, out) in single.targets.iter().zip(&single.computed) {
-        println!("  target {target:.0}   output {out:.6}");
+        outln!("  target {target:.0}   output {out:.6}");
     }
-    println!("  no hidden layer cannot separate XOR: the outputs stay near 0.5, which is why the article adds one.\n");
+    outln!("  no hidden layer cannot separate XOR: the outputs stay near 0.5, which is why the article adds one.\n");
 
     if all_match {
-        println!("Both examples match the article's figures.");
+        outln!("Both examples match the article's figures.");
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("MISMATCH: at least one output differs from the article beyond its tolerance.");
+        outln!("MISMATCH: at least one output differs from the article beyond its tolerance.");
         Ok(ExitCode::FAILURE)
     }
 }
 
 fn print_reproduction(result: &Reproduction, tolerance: f64) -> bool {
-    println!("{} ({} iterations)", result.title, result.iterations);
-    println!(
+    outln!("{} ({} iterations)", result.title, result.iterations);
+    outln!(
         "  {:>6}  {:>20}  {:>20}  {:>9}",
-        "target", "modelbench", "article", "|diff|"
+        "target",
+        "modelbench",
+        "article",
+        "|diff|"
     );
     for ((target, ours), theirs) in result
         .targets
@@ -54,13 +56,13 @@ fn print_reproduction(result: &Reproduction, tolerance: f64) -> bool {
         .zip(&result.computed)
         .zip(&result.article)
     {
-        println!(
+        outln!(
             "  {target:>6.0}  {ours:>20.16}  {theirs:>20.16}  {:>9.1e}",
             (ours - theirs).abs()
         );
     }
     let matches = result.max_abs_difference() <= tolerance;
-    println!(
+    outln!(
         "  largest difference {:.1e} (tolerance {tolerance:.0e}): {}\n",
         result.max_abs_difference(),
         if matches { "matches" } else { "DOES NOT MATCH" }

@@ -9,8 +9,10 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::output::{errln, outln};
 use crate::cli::CompareArgs;
 use crate::eval::cell::CellStatus;
+use crate::eval::folds::small_classes_warning;
 use crate::eval::runner::{self, CompareSettings, Isolation, ModelSelection, RunEvent};
 use crate::report::{summary, table};
 
@@ -40,25 +42,25 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
 
     for dataset in &comparison.results.datasets {
         let summaries = summary::summarize(&comparison.results, dataset);
-        println!(
+        outln!(
             "{}",
             super::terminal_safe(&table::render(dataset, &summaries))
         );
     }
     let dir = comparison.results_path.parent().unwrap_or(Path::new("."));
     let (_, written) = super::report::analyse_and_write(comparison.results, dir)?;
-    println!("Results: {}", comparison.results_path.display());
+    outln!("Results: {}", comparison.results_path.display());
     for path in written {
-        println!("Report:  {}", path.display());
+        outln!("Report:  {}", path.display());
     }
     if comparison.unreadable.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!(
+        errln!(
             "{} file(s) could not be read; see the errors above.",
             comparison.unreadable.len()
         );
-        Ok(ExitCode::from(1))
+        Ok(super::exit_code::code(super::exit_code::USER_ERROR))
     }
 }
 
@@ -66,9 +68,10 @@ fn settings_from(
     args: &CompareArgs,
     executable: std::path::PathBuf,
 ) -> anyhow::Result<CompareSettings> {
+    let load = args.load.to_options();
     Ok(CompareSettings {
-        files: super::files_or_bundled(&args.files)?,
-        load: args.load.to_options(),
+        files: super::stdin_as_file(super::files_or_bundled(&args.files)?, &load)?,
+        load,
         models: ModelSelection {
             include: args.models.clone(),
             exclude: args.exclude.clone(),
@@ -120,7 +123,7 @@ impl Progress {
         let text = &super::terminal_safe(text);
         match &self.bar {
             Some(bar) => bar.println(text),
-            None => eprintln!("{text}"),
+            None => errln!("{text}"),
         }
     }
 
@@ -131,6 +134,9 @@ impl Progress {
                 for warning in &record.warnings {
                     self.say(&format!("warning: {}: {warning}", record.name));
                 }
+                if let Some(warning) = small_classes_warning(record) {
+                    self.say(&format!("warning: {}: {warning}", record.name));
+                }
                 if let Some(reason) = &record.skipped {
                     self.say(&format!("skipping {}: {reason}", record.name));
                 }
@@ -139,7 +145,7 @@ impl Progress {
                 if let Some(bar) = &self.bar {
                     bar.set_length(cells as u64);
                 } else {
-                    eprintln!("running {cells} cells (dataset x model x fold)");
+                    errln!("running {cells} cells (dataset x model x fold)");
                 }
             }
             RunEvent::CellDone {
@@ -159,9 +165,10 @@ impl Progress {
                         bar.set_position(done as u64);
                         bar.set_message(format!("{} / {}", result.key.dataset, result.key.model));
                     }
-                    None if Some(count) == self.cells_per_model => eprintln!(
+                    None if Some(count) == self.cells_per_model => errln!(
                         "[{done}/{total}] {} / {}: {ok} of {count} folds ok",
-                        result.key.dataset, result.key.model
+                        result.key.dataset,
+                        result.key.model
                     ),
                     None => {}
                 }

@@ -1,31 +1,109 @@
-//! `modelbench inspect`: what modelbench reads from each CSV file.
+//! `modelbench inspect`: what modelbench reads from each CSV file (or standard input, `-`), as
+//! text or as JSON (`--json`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::data::{self, Dataset, FeatureColumn, LoadOptions, Target};
+use serde::Serialize;
 
-pub fn run(files: &[PathBuf], options: &LoadOptions) -> anyhow::Result<ExitCode> {
+use super::exit_code;
+use super::output::{errln, out, outln};
+use crate::cli::DEFAULT_FOLDS;
+use crate::data::{
+    self, Dataset, DecimalMark, FeatureColumn, LoadOptions, LoadReport, Target, Task,
+};
+use crate::eval::folds::small_classes_text;
+
+/// One file as `inspect --json` gives it: what was read, or why it could not be.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum FileEntry<'a> {
+    Read(Box<DatasetEntry<'a>>),
+    Error { file: String, error: String },
+}
+
+#[derive(Serialize)]
+struct DatasetEntry<'a> {
+    file: String,
+    sha256: &'a str,
+    rows: usize,
+    task: Task,
+    target: &'a str,
+    /// Model inputs after one-hot encoding.
+    inputs: usize,
+    columns: &'a [FeatureColumn],
+    /// Class names and rows per class (empty for regression).
+    classes: Vec<(&'a str, usize)>,
+    load: &'a LoadReport,
+}
+
+pub fn run(files: &[PathBuf], options: &LoadOptions, json: bool) -> anyhow::Result<ExitCode> {
     let files = super::files_or_bundled(files)?;
     let mut failed = 0;
+    let mut entries = Vec::new();
+    let mut datasets = Vec::new();
     for (i, path) in files.iter().enumerate() {
-        if i > 0 {
-            println!();
-        }
         // One unreadable file does not stop the others; it changes the exit code.
-        match data::load_csv(path, options) {
-            Ok(dataset) => print!("{}", super::terminal_safe(&describe(&dataset))),
+        match data::load_input(path, options) {
+            Ok(dataset) if json => datasets.push(dataset),
+            Ok(dataset) => {
+                if i > 0 {
+                    outln!();
+                }
+                out!("{}", super::terminal_safe(&describe(&dataset)));
+            }
             Err(error) => {
-                eprintln!("Error: {}", super::terminal_safe(&error.to_string()));
                 failed += 1;
+                errln!("Error: {}", super::terminal_safe(&error.to_string()));
+                if json {
+                    entries.push((
+                        i,
+                        FileEntry::Error {
+                            file: path.display().to_string(),
+                            error: error.to_string(),
+                        },
+                    ));
+                }
             }
         }
+    }
+    if json {
+        // In the order the files were given, read or not.
+        let mut read = datasets.iter();
+        let mut errors = entries.into_iter().peekable();
+        let mut all = Vec::new();
+        for i in 0..files.len() {
+            match errors.next_if(|(at, _)| *at == i) {
+                Some((_, error)) => all.push(error),
+                None => all.extend(read.next().map(|d| FileEntry::Read(Box::new(entry(d))))),
+            }
+        }
+        outln!("{}", serde_json::to_string_pretty(&all)?);
     }
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(2)
+        exit_code::code(exit_code::USER_ERROR)
     })
+}
+
+fn entry(dataset: &Dataset) -> DatasetEntry<'_> {
+    DatasetEntry {
+        file: dataset.path.display().to_string(),
+        sha256: &dataset.sha256,
+        rows: dataset.n_rows(),
+        task: dataset.task(),
+        target: &dataset.target_name,
+        inputs: dataset.feature_names.len(),
+        columns: &dataset.columns,
+        classes: dataset
+            .class_names()
+            .iter()
+            .map(String::as_str)
+            .zip(dataset.class_counts())
+            .collect(),
+        load: &dataset.report,
+    }
 }
 
 /// A human-readable summary of a loaded dataset.
@@ -73,6 +151,16 @@ pub fn describe(dataset: &Dataset) -> String {
                 format!("{name}: one-hot over {} levels", levels.len()),
             );
         }
+    }
+    if let Some(column) = &report.row_names_column {
+        line(
+            &mut out,
+            "row names",
+            format!("first column ('{column}'), not a feature"),
+        );
+    }
+    if report.decimal == DecimalMark::Comma {
+        line(&mut out, "decimal", "comma (5,1 is 5.1)".to_string());
     }
     line(
         &mut out,
@@ -133,8 +221,20 @@ pub fn describe(dataset: &Dataset) -> String {
             )
         },
     );
+    for note in &report.notes {
+        line(&mut out, "note", note.clone());
+    }
     for warning in &report.warnings {
         line(&mut out, "warning", warning.clone());
+    }
+    let folds = DEFAULT_FOLDS as usize;
+    if let Some(warning) = small_classes_text(dataset.class_names(), &dataset.class_counts(), folds)
+    {
+        line(
+            &mut out,
+            "warning",
+            format!("with the default --folds {folds}: {warning}"),
+        );
     }
     out
 }

@@ -2,8 +2,11 @@
 
 mod article;
 mod compare;
+mod completions;
+pub mod exit_code;
 mod inspect;
 mod models;
+pub mod output;
 mod pick;
 mod report;
 
@@ -21,8 +24,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compare(args) => compare::run(&args),
         Command::Pick(args) => pick::run(&args),
         Command::Report { file, out } => report::run(&file, out.as_deref()),
-        Command::Models => models::run(),
-        Command::Inspect { files, load } => inspect::run(&files, &load.to_options()),
+        Command::Models { json } => models::run(json),
+        Command::Inspect { files, json, load } => inspect::run(&files, &load.to_options(), json),
+        Command::Completions { shell } => completions::run(shell),
         Command::Worker => {
             crate::eval::worker::serve(std::io::stdin().lock(), std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
@@ -63,6 +67,50 @@ pub(crate) fn files_or_bundled(files: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>
         );
     }
     Ok(found)
+}
+
+/// The input files with `-` replaced by a saved copy of standard input.
+///
+/// Workers re-read every file by its path, and standard input can be read only once: so it is
+/// read here (up to `--max-bytes`), loaded once to refuse bad input before anything is written
+/// (messages name it `<stdin>`), and saved as `stdin.csv` in a temporary folder named by its
+/// SHA-256, where the workers and a later `--resume` find it.
+pub(crate) fn stdin_as_file(
+    files: Vec<PathBuf>,
+    options: &crate::data::LoadOptions,
+) -> anyhow::Result<Vec<PathBuf>> {
+    if !files.iter().any(|f| crate::data::is_stdin(f)) {
+        return Ok(files);
+    }
+    if files.iter().filter(|f| crate::data::is_stdin(f)).count() > 1 {
+        anyhow::bail!("`-` (standard input) is named more than once; it can be read only once");
+    }
+    let bytes = crate::data::read_stdin(options.max_bytes)?;
+    let dataset = crate::data::load_csv_bytes(Path::new(crate::data::STDIN_NAME), &bytes, options)?;
+    let dir = std::env::temp_dir().join(format!("modelbench-stdin-{}", &dataset.sha256[..16]));
+    std::fs::create_dir_all(&dir).with_context(|| {
+        format!(
+            "Could not create '{}' for the copy of standard input",
+            dir.display()
+        )
+    })?;
+    let path = dir.join("stdin.csv");
+    // Written under another name and renamed, so a worker never reads half a file.
+    let partial = dir.join(format!("stdin.csv.{}.partial", std::process::id()));
+    std::fs::write(&partial, &bytes)
+        .and_then(|()| std::fs::rename(&partial, &path))
+        .with_context(|| format!("Could not save standard input as '{}'", path.display()))?;
+    output::errln!("standard input saved as {} for the workers", path.display());
+    Ok(files
+        .into_iter()
+        .map(|f| {
+            if crate::data::is_stdin(&f) {
+                path.clone()
+            } else {
+                f
+            }
+        })
+        .collect())
 }
 
 fn csv_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {

@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
+use super::output::{errln, out, outln};
 use crate::cli::PickArgs;
+use crate::eval::folds::small_classes_warning;
 use crate::eval::runner::{self, CompareSettings, Isolation, ModelSelection, RunEvent};
 use crate::pick::{self, Recommendation};
 
@@ -42,9 +44,10 @@ pub fn run(args: &PickArgs) -> anyhow::Result<ExitCode> {
             .position(|c| c == n)
             .unwrap_or(CHEAP_FIRST.len())
     });
+    let load = args.load.to_options();
     let settings = CompareSettings {
-        files: vec![args.file.clone()],
-        load: args.load.to_options(),
+        files: super::stdin_as_file(vec![args.file.clone()], &load)?,
+        load,
         models: ModelSelection {
             include: Some(names),
             exclude: Vec::new(),
@@ -69,10 +72,13 @@ pub fn run(args: &PickArgs) -> anyhow::Result<ExitCode> {
         RunEvent::Unreadable(file) => unreadable = Some(file.error.clone()),
         RunEvent::Dataset(record) => {
             for warning in &record.warnings {
-                eprintln!("warning: {warning}");
+                errln!("warning: {warning}");
+            }
+            if let Some(warning) = small_classes_warning(record) {
+                errln!("warning: {warning}");
             }
         }
-        RunEvent::Planned { cells } if !args.json => eprintln!("running {cells} cells..."),
+        RunEvent::Planned { cells } if !args.json => errln!("running {cells} cells..."),
         _ => {}
     })?;
     if let Some(error) = unreadable {
@@ -94,10 +100,10 @@ pub fn run(args: &PickArgs) -> anyhow::Result<ExitCode> {
     let recommendation = pick::recommend(analysis)
         .context("no model completed its folds, so none can be recommended")?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&recommendation)?);
+        outln!("{}", serde_json::to_string_pretty(&recommendation)?);
     } else {
-        print!("{}", super::terminal_safe(&describe(&recommendation)));
-        println!("Reports: {}", settings.out_dir.display());
+        out!("{}", super::terminal_safe(&describe(&recommendation)));
+        outln!("Reports: {}", settings.out_dir.display());
     }
     Ok(ExitCode::SUCCESS)
 }

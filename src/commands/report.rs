@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::output::outln;
 use crate::eval::results::{read_log, RunResults};
 use crate::report::document::{ReportDocument, REPORT_FORMAT_VERSION};
 use crate::report::{analysis, manifest, write};
@@ -18,7 +19,7 @@ pub fn run(file: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| PathBuf::from("."));
     let written = write_reports(&document, &dir)?;
     for path in written {
-        println!("wrote {}", path.display());
+        outln!("wrote {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,9 +8,10 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::columns::{plan_columns, IdentifierColumn};
 use super::read::RawTable;
-use super::schema::{infer_kind, is_missing_token, parse_number, ColumnKind};
-use super::{ColumnRef, DataError, DataErrorKind, LoadOptions, MissingPolicy};
+use super::schema::{is_missing_token, parse_number_with, ColumnKind};
+use super::{ColumnRef, DataError, DataErrorKind, DecimalMark, LoadOptions, MissingPolicy};
 
 /// An integer target with at most this many distinct values is taken as classes.
 const MAX_INTEGER_CLASSES: usize = 20;
@@ -68,8 +69,24 @@ pub struct LoadReport {
     pub dropped_missing_feature: usize,
     /// Missing feature cells left for imputation, per source column (name, count).
     pub missing_by_column: Vec<(String, usize)>,
+    /// Non-numbers that `--numeric` turned into missing cells, per column (name, count).
+    pub not_numbers_made_missing: Vec<(String, usize)>,
+    /// The first column, read as row names (its header: empty or `Unnamed: 0`).
+    pub row_names_column: Option<String>,
+    /// Columns left out by `--drop`.
+    pub dropped_columns: Vec<String>,
+    /// Numeric columns left out as identifiers (`--keep` keeps one).
+    pub identifier_columns: Vec<IdentifierColumn>,
+    /// Columns read as categorical because `--categorical` names them.
+    pub categorical_by_option: Vec<String>,
+    /// The decimal mark numbers were read with.
+    pub decimal: DecimalMark,
+    /// Whether the decimal mark was sniffed from the file rather than given with `--decimal`.
+    pub decimal_sniffed: bool,
     /// Sentences to show the user as warnings.
     pub warnings: Vec<String>,
+    /// Sentences about how the file was read, shown by `inspect`.
+    pub notes: Vec<String>,
 }
 
 /// A loaded table: features (NaN where a value is missing and left for imputation), the
@@ -89,6 +106,9 @@ pub struct Dataset {
     pub columns: Vec<FeatureColumn>,
     pub target_name: String,
     pub target: Target,
+    /// Row labels from the file's first column (R's row names, pandas' index), one per row,
+    /// for reports and predictions; never a feature.
+    pub row_names: Option<Vec<String>>,
     pub report: LoadReport,
 }
 
@@ -145,35 +165,15 @@ pub(crate) fn build(
     options: &LoadOptions,
 ) -> Result<Dataset, DataError> {
     let err = |kind| DataError::file(path, kind);
-    let target_index = match &options.target {
-        None => table.headers.len() - 1,
-        Some(name) => table
-            .headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| {
-                err(DataErrorKind::UnknownTarget {
-                    name: name.clone(),
-                    available: table.headers.join(", "),
-                })
-            })?,
-    };
-    if table.headers.len() < 2 {
-        return Err(err(DataErrorKind::NoFeatures).at_line(table.header_line));
-    }
+    let plan = plan_columns(path, &table, options)?;
+    let decimal = plan.decimal;
+    let target_index = plan.target;
     let target_ref = ColumnRef::new(target_index, &table.headers[target_index]);
-    let feature_indices: Vec<usize> = (0..table.headers.len())
-        .filter(|&i| i != target_index)
-        .collect();
-
-    // Type each feature column from all its cells.
-    let mut kinds = Vec::new();
-    for &col in &feature_indices {
-        kinds.push(infer_kind(table.rows.iter().map(|r| r[col].as_str())));
-    }
+    let feature_indices: Vec<usize> = plan.features.iter().map(|f| f.column).collect();
 
     // Walk the rows once: apply the missing policy, parse numbers, collect levels.
     let mut levels: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); feature_indices.len()];
+    let mut not_numbers = vec![0usize; feature_indices.len()];
     let mut kept_rows: Vec<usize> = Vec::new();
     let mut report = LoadReport {
         rows_in_file: table.rows.len(),
@@ -190,21 +190,27 @@ pub(crate) fn build(
             continue;
         }
         let mut row_has_missing = false;
-        for (f, &col) in feature_indices.iter().enumerate() {
+        for (f, feature) in plan.features.iter().enumerate() {
+            let col = feature.column;
             let cell = row[col].as_str();
             let column = || ColumnRef::new(col, &table.headers[col]);
-            if is_missing_token(cell) {
+            let forced_not_number =
+                feature.forced_numeric && parse_number_with(cell, decimal).is_none();
+            if is_missing_token(cell) || forced_not_number {
                 if options.missing == MissingPolicy::Error {
                     return Err(missing_error(path, line, column(), cell));
+                }
+                if !is_missing_token(cell) {
+                    not_numbers[f] += 1;
                 }
                 row_has_missing = true;
                 continue;
             }
-            match kinds[f] {
-                (ColumnKind::Numeric, share) => {
-                    check_number(path, line, column, cell, share)?;
+            match feature.kind {
+                ColumnKind::Numeric => {
+                    check_number(path, line, column, cell, feature.numeric_share, decimal)?;
                 }
-                (ColumnKind::Categorical, _) => {
+                ColumnKind::Categorical => {
                     levels[f].insert(cell);
                 }
             }
@@ -231,9 +237,10 @@ pub(crate) fn build(
     let mut columns = Vec::new();
     let mut feature_names = Vec::new();
     let mut level_index: Vec<BTreeMap<&str, usize>> = Vec::new();
-    for (f, &col) in feature_indices.iter().enumerate() {
+    for (f, feature) in plan.features.iter().enumerate() {
+        let col = feature.column;
         let name = table.headers[col].clone();
-        match kinds[f].0 {
+        match feature.kind {
             ColumnKind::Numeric => {
                 columns.push(FeatureColumn::Numeric {
                     name: name.clone(),
@@ -270,8 +277,9 @@ pub(crate) fn build(
             let raw = table.rows[r][col].as_str();
             let cell = if is_missing_token(raw) {
                 Cell::Missing
-            } else if kinds[f].0 == ColumnKind::Numeric {
-                Cell::Number(parse_number(raw).unwrap_or(f64::NAN))
+            } else if plan.features[f].kind == ColumnKind::Numeric {
+                // Non-numbers left here are those `--numeric` turned into missing cells.
+                parse_number_with(raw, decimal).map_or(Cell::Missing, Cell::Number)
             } else {
                 Cell::Level(level_index[f].get(raw).copied().unwrap_or(0))
             };
@@ -294,13 +302,43 @@ pub(crate) fn build(
         .zip(&missing_counts)
         .map(|(&col, &n)| (table.headers[col].clone(), n))
         .collect();
+    report.not_numbers_made_missing = feature_indices
+        .iter()
+        .zip(&not_numbers)
+        .filter(|(_, &n)| n > 0)
+        .map(|(&col, &n)| (table.headers[col].clone(), n))
+        .collect();
+    report.row_names_column = plan.row_names.map(|c| table.headers[c].clone());
+    report.dropped_columns = plan
+        .dropped
+        .iter()
+        .map(|&c| table.headers[c].clone())
+        .collect();
+    report.identifier_columns = plan.identifiers.clone();
+    report.categorical_by_option = plan
+        .features
+        .iter()
+        .filter(|f| {
+            f.kind == ColumnKind::Categorical
+                && options.categorical.contains(&table.headers[f.column])
+        })
+        .map(|f| table.headers[f.column].clone())
+        .collect();
+    report.decimal = decimal;
+    report.decimal_sniffed = plan.decimal_sniffed;
 
     let target_cells: Vec<(&str, u64)> = kept_rows
         .iter()
         .map(|&r| (table.rows[r][target_index].as_str(), table.lines[r]))
         .collect();
-    let target = build_target(path, &target_ref, &target_cells, options)?;
+    let target = build_target(path, &target_ref, &target_cells, options, decimal)?;
     write_warnings(&mut report);
+    let row_names = plan.row_names.map(|c| {
+        kept_rows
+            .iter()
+            .map(|&r| table.rows[r][c].clone())
+            .collect()
+    });
 
     Ok(Dataset {
         name: path.file_stem().map_or_else(
@@ -314,6 +352,7 @@ pub(crate) fn build(
         columns,
         target_name: target_ref.name.clone(),
         target,
+        row_names,
         report,
     })
 }
@@ -335,13 +374,14 @@ fn check_number(
     column: impl Fn() -> ColumnRef,
     cell: &str,
     numeric_share: u32,
+    decimal: DecimalMark,
 ) -> Result<f64, DataError> {
     let located = |kind| {
         DataError::file(path, kind)
             .at_line(line)
             .at_column(column())
     };
-    match parse_number(cell) {
+    match parse_number_with(cell, decimal) {
         Some(v) if v.is_finite() => Ok(v),
         Some(_) => Err(located(DataErrorKind::Infinite {
             value: cell.to_string(),
@@ -373,13 +413,17 @@ fn build_target(
     column: &ColumnRef,
     cells: &[(&str, u64)],
     options: &LoadOptions,
+    decimal: DecimalMark,
 ) -> Result<Target, DataError> {
     let located = |kind, line| {
         DataError::file(path, kind)
             .at_line(line)
             .at_column(column.clone())
     };
-    let numbers: Option<Vec<f64>> = cells.iter().map(|(c, _)| parse_number(c)).collect();
+    let numbers: Option<Vec<f64>> = cells
+        .iter()
+        .map(|(c, _)| parse_number_with(c, decimal))
+        .collect();
     let all_integers = numbers.as_ref().is_some_and(|v| {
         v.iter()
             .all(|x| x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15)
@@ -401,7 +445,7 @@ fn build_target(
         Task::Regression => {
             let mut values = Vec::with_capacity(cells.len());
             for &(cell, line) in cells {
-                match parse_number(cell) {
+                match parse_number_with(cell, decimal) {
                     Some(v) if v.is_finite() => values.push(v),
                     Some(_) => {
                         return Err(located(
@@ -449,16 +493,91 @@ fn build_target(
                 .enumerate()
                 .map(|(i, n)| (n.as_str(), i))
                 .collect();
-            let labels = keys
+            let labels: Vec<usize> = keys
                 .iter()
                 .map(|k| index.get(k.as_str()).copied().unwrap_or(0))
                 .collect();
+            if options.task == Some(Task::Classification) {
+                refuse_mostly_single_row_classes(path, column, names.len(), &labels)?;
+            }
             Ok(Target::Classes { names, labels })
         }
     }
 }
 
+/// A forced classification target where more than half the classes have a single row is a
+/// measurement read as labels (1000 distinct floats make 1000 classes): no fold can both train
+/// and test such a class, so every score would be meaningless. Refused, with the way out.
+fn refuse_mostly_single_row_classes(
+    path: &Path,
+    column: &ColumnRef,
+    classes: usize,
+    labels: &[usize],
+) -> Result<(), DataError> {
+    let mut counts = vec![0usize; classes];
+    labels.iter().for_each(|&l| counts[l] += 1);
+    let single_row = counts.iter().filter(|&&c| c == 1).count();
+    if 2 * single_row > classes {
+        return Err(DataError::file(
+            path,
+            DataErrorKind::MostlySingleRowClasses {
+                classes,
+                single_row,
+            },
+        )
+        .at_column(column.clone()));
+    }
+    Ok(())
+}
+
 fn write_warnings(report: &mut LoadReport) {
+    if let Some(column) = &report.row_names_column {
+        let header = if column.is_empty() {
+            "an empty name".to_string()
+        } else {
+            format!("the name '{column}'")
+        };
+        report.warnings.push(format!(
+            "the first column (with {header}) holds a different label on every row: read as row names, not a feature"
+        ));
+    }
+    for identifier in &report.identifier_columns {
+        let shape = match identifier.in_order_from {
+            Some(first) => format!(
+                "its values are {first}..{} in file order, a row number",
+                first + identifier.rows as i64 - 1
+            ),
+            None => format!("its {} values are all different integers", identifier.rows),
+        };
+        report.warnings.push(format!(
+            "left out '{}' as an identifier ({shape}): an ID predicts nothing and can leak the order of the file; keep it with --keep {}",
+            identifier.name, identifier.name
+        ));
+    }
+    for (name, count) in &report.not_numbers_made_missing {
+        report.warnings.push(format!(
+            "--numeric: {count} cells of '{name}' are not numbers and are treated as missing"
+        ));
+    }
+    if report.decimal == DecimalMark::Comma {
+        report.notes.push(if report.decimal_sniffed {
+            "numbers are read with a decimal comma (5,1 is 5.1), sniffed from the file; --decimal . turns this off".to_string()
+        } else {
+            "numbers are read with a decimal comma (5,1 is 5.1), as --decimal , asks".to_string()
+        });
+    }
+    if !report.dropped_columns.is_empty() {
+        report.notes.push(format!(
+            "left out by --drop: {}",
+            report.dropped_columns.join(", ")
+        ));
+    }
+    if !report.categorical_by_option.is_empty() {
+        report.notes.push(format!(
+            "read as categorical by --categorical: {}",
+            report.categorical_by_option.join(", ")
+        ));
+    }
     if report.dropped_missing_target > 0 {
         report.warnings.push(format!(
             "dropped {} of {} rows whose target is missing",

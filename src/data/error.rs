@@ -57,13 +57,13 @@ pub enum DataErrorKind {
     DuplicateColumn { first: usize, second: usize },
     #[error("no column named '{name}'; the columns are: {available}. Pick one with --target")]
     UnknownTarget { name: String, available: String },
-    #[error("'{value}' is not a number, but this column is numeric ({numeric_share}% of its values are numbers); fix the value, or mark it missing (empty, NA or ?)")]
+    #[error("'{value}' is not a number, but this column is numeric ({numeric_share}% of its values are numbers); fix the value, or mark it missing (empty, NA or ?); if the column is categorical, name it in --categorical (or leave it out with --drop)")]
     NonNumeric { value: String, numeric_share: u32 },
     #[error("'{value}' is infinite; replace it with a finite number or mark it missing (empty, NA or ?)")]
     Infinite { value: String },
     #[error("missing value '{value}' and --missing error is set; use --missing impute or --missing drop to accept missing values")]
     Missing { value: String },
-    #[error("categorical column has {distinct} distinct values in {rows} rows: it looks like an identifier, and one-hot encoding it would add {distinct} columns; remove the column (or raise --max-categories)")]
+    #[error("categorical column has {distinct} distinct values in {rows} rows: it looks like an identifier, and one-hot encoding it would add {distinct} columns; remove the column (or raise --max-categories); --drop leaves a column out without editing the file")]
     Identifier { distinct: usize, rows: usize },
     #[error("the target has a single class ('{class}'); classification needs at least two classes (or use --task regression for a numeric target)")]
     SingleClass { class: String },
@@ -76,7 +76,38 @@ pub enum DataErrorKind {
     #[error("the target is missing in every row ({rows} rows); fill the target column, or pick another column with --target")]
     NoTargetValues { rows: usize },
     #[error("{0}")]
+    ColumnOption(Box<ColumnOptionError>),
+    #[error("every feature column was left out ({left_out}); name a column in --keep to use it")]
+    AllFeaturesLeftOut { left_out: String },
+    #[error("--task classification makes {classes} classes, and {single_row} of them have a single row (the refusal rule: more than half the classes with one row); a target like this is a measurement, not a label: use --task regression, or group the values into a few classes in the file")]
+    MostlySingleRowClasses { classes: usize, single_row: usize },
+    #[error("{0}")]
     Csv(String),
+}
+
+/// A column named in `--drop`, `--keep`, `--categorical` or `--numeric` that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ColumnOptionError {
+    #[error("{option} names '{name}', but there is no such column; the columns are: {available}")]
+    UnknownColumn {
+        option: &'static str,
+        name: String,
+        available: String,
+    },
+    #[error("{option} names '{name}', which is the target column; it applies to feature columns (use --task to choose how the target is read, --target to pick another)")]
+    NamesTarget { option: &'static str, name: String },
+    #[error("'{name}' is named in both {first} and {second}; name it in one of them")]
+    Conflicting {
+        name: String,
+        first: &'static str,
+        second: &'static str,
+    },
+}
+
+impl From<ColumnOptionError> for DataErrorKind {
+    fn from(error: ColumnOptionError) -> Self {
+        DataErrorKind::ColumnOption(Box::new(error))
+    }
 }
 
 impl DataError {

@@ -6,8 +6,14 @@
 //! the line and column where it applies ([`DataError`]). Imputation of missing features is
 //! fitted later, on training rows only ([`impute`]).
 //!
+//! What each column becomes is decided in one place (`columns`): an unnamed first column of
+//! unique labels is row names (R's `write.csv`, pandas' index); a numeric column of distinct
+//! integers on every row is an identifier and left out with a warning; `--drop`, `--keep`,
+//! `--categorical` and `--numeric` override; a decimal comma is sniffed in `;`/tab files.
+//!
 //! Not here: fold assignment and scaling, which live with the evaluation.
 
+mod columns;
 mod dataset;
 mod error;
 pub mod impute;
@@ -16,9 +22,10 @@ mod read;
 pub mod scale;
 mod schema;
 
+pub use columns::{IdentifierColumn, MIN_ROWS_FOR_IDENTIFIER};
 pub use dataset::{Dataset, FeatureColumn, LoadReport, Target, Task};
-pub use error::{ColumnRef, DataError, DataErrorKind};
-pub use options::{LoadOptions, MissingPolicy};
+pub use error::{ColumnOptionError, ColumnRef, DataError, DataErrorKind};
+pub use options::{DecimalMark, LoadOptions, MissingPolicy};
 pub use schema::is_missing_token;
 
 use std::path::Path;
@@ -27,6 +34,29 @@ use std::path::Path;
 pub fn load_csv(path: &Path, options: &LoadOptions) -> Result<Dataset, DataError> {
     let bytes = read::read_limited(path, options.max_bytes)?;
     load_csv_bytes(path, &bytes, options)
+}
+
+/// How an input file named `-` (standard input) is called in messages.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Loads a CSV file, or standard input when `path` is `-` (read into memory, up to
+/// `options.max_bytes`, and named [`STDIN_NAME`] in messages).
+pub fn load_input(path: &Path, options: &LoadOptions) -> Result<Dataset, DataError> {
+    if is_stdin(path) {
+        let bytes = read::read_stdin_limited(options.max_bytes)?;
+        return load_csv_bytes(Path::new(STDIN_NAME), &bytes, options);
+    }
+    load_csv(path, options)
+}
+
+/// Reads standard input as [`load_input`] does, for callers that keep the bytes.
+pub fn read_stdin(max_bytes: u64) -> Result<Vec<u8>, DataError> {
+    read::read_stdin_limited(max_bytes)
+}
+
+/// Whether an input path means standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// Loads CSV content already in memory; `path` is used only for messages and the dataset name.

@@ -18,6 +18,17 @@ pub enum MissingPolicy {
     Impute,
 }
 
+/// The decimal mark of numbers in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecimalMark {
+    /// `5.1`
+    #[default]
+    Point,
+    /// `5,1`, as European spreadsheets write it (with `;` or tab between fields).
+    Comma,
+}
+
 /// Options for [`super::load_csv`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadOptions {
@@ -28,12 +39,27 @@ pub struct LoadOptions {
     pub missing: MissingPolicy,
     /// Field delimiter; `None` sniffs `,`, `;` or tab from the header line.
     pub delimiter: Option<u8>,
+    /// Decimal mark; `None` sniffs a decimal comma in `;`- or tab-separated files.
+    #[serde(default)]
+    pub decimal: Option<DecimalMark>,
     /// Refuse files larger than this, before reading them into memory.
     pub max_bytes: u64,
     /// Refuse files with more columns than this.
     pub max_columns: usize,
     /// A categorical column with more distinct values than this is refused as an identifier.
     pub max_categories: usize,
+    /// Columns to leave out (`--drop`).
+    #[serde(default)]
+    pub drop: Vec<String>,
+    /// Columns to keep even though they look like identifiers (`--keep`).
+    #[serde(default)]
+    pub keep: Vec<String>,
+    /// Columns read as categorical whatever their values (`--categorical`).
+    #[serde(default)]
+    pub categorical: Vec<String>,
+    /// Columns read as numeric, non-numbers becoming missing (`--numeric`).
+    #[serde(default)]
+    pub numeric: Vec<String>,
 }
 
 impl Default for LoadOptions {
@@ -43,9 +69,14 @@ impl Default for LoadOptions {
             task: None,
             missing: MissingPolicy::Impute,
             delimiter: None,
+            decimal: None,
             max_bytes: 2 * 1024 * 1024 * 1024,
             max_columns: 20_000,
             max_categories: 100,
+            drop: Vec::new(),
+            keep: Vec::new(),
+            categorical: Vec::new(),
+            numeric: Vec::new(),
         }
     }
 }

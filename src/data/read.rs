@@ -12,6 +12,8 @@ pub(crate) struct RawTable {
     pub headers: Vec<String>,
     /// The file line the header is on (after any blank lines).
     pub header_line: u64,
+    /// The field delimiter the file was split on (given or sniffed).
+    pub delimiter: u8,
     pub rows: Vec<Vec<String>>,
     /// The 1-based file line each row starts on.
     pub lines: Vec<u64>,
@@ -45,6 +47,28 @@ pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, DataError
         return Err(DataError::file(
             path,
             DataErrorKind::TooLarge { size, limit },
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Reads standard input to its end, refusing it once it passes `limit` bytes. Messages name
+/// it `<stdin>`.
+pub(crate) fn read_stdin_limited(limit: u64) -> Result<Vec<u8>, DataError> {
+    let path = Path::new(super::STDIN_NAME);
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| DataError::file(path, DataErrorKind::Io(e)))?;
+    if bytes.len() as u64 > limit {
+        return Err(DataError::file(
+            path,
+            DataErrorKind::TooLarge {
+                size: bytes.len() as u64,
+                limit,
+            },
         ));
     }
     Ok(bytes)
@@ -116,6 +140,7 @@ pub(crate) fn parse_table(
     Ok(RawTable {
         headers,
         header_line,
+        delimiter,
         rows,
         lines,
     })
@@ -139,7 +164,8 @@ fn check_headers(
     }
     let mut seen = std::collections::HashMap::new();
     for (index, name) in headers.iter().enumerate() {
-        if name.is_empty() {
+        // An unnamed first column may be row names (R's `write.csv`); the column plan decides.
+        if name.is_empty() && index > 0 {
             return Err(DataError::file(path, DataErrorKind::EmptyColumnName)
                 .at_line(line)
                 .at_column(ColumnRef::new(index, name)));

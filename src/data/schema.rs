@@ -1,5 +1,7 @@
-//! Recognising missing cells and numbers, and deciding whether a column is numeric or
-//! categorical.
+//! Recognising missing cells and numbers (with a decimal point or a decimal comma), and
+//! deciding whether a column is numeric or categorical.
+
+use super::DecimalMark;
 
 /// The spellings of a missing cell, compared without case; an empty cell is missing too.
 const MISSING_TOKENS: [&str; 5] = ["na", "n/a", "nan", "?", "null"];
@@ -22,13 +24,57 @@ pub(crate) fn parse_number(cell: &str) -> Option<f64> {
     cell.parse::<f64>().ok().filter(|v| !v.is_nan())
 }
 
+/// [`parse_number`] with the file's decimal mark: with a decimal comma, one `,` is read as the
+/// point (`5,1` is 5.1). Cells without a comma parse as usual; thousands separators are not read.
+pub(crate) fn parse_number_with(cell: &str, decimal: DecimalMark) -> Option<f64> {
+    match decimal {
+        DecimalMark::Comma if cell.contains(',') => {
+            if cell.contains('.') || cell.matches(',').count() != 1 {
+                return None;
+            }
+            parse_number(&cell.replacen(',', ".", 1))
+        }
+        _ => parse_number(cell),
+    }
+}
+
+/// Whether a cell is a number written with a decimal comma: digits, one `,`, digits.
+pub(crate) fn has_decimal_comma(cell: &str) -> bool {
+    let unsigned = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    match unsigned.split_once(',') {
+        Some((whole, fraction)) => {
+            !whole.is_empty()
+                && !fraction.is_empty()
+                && whole.bytes().all(|b| b.is_ascii_digit())
+                && fraction.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// Whether a cell is a number written with a decimal point (`5.1`, `.5`).
+pub(crate) fn has_decimal_point(cell: &str) -> bool {
+    let unsigned = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    match unsigned.split_once('.') {
+        Some((whole, fraction)) => {
+            !fraction.is_empty()
+                && whole.bytes().all(|b| b.is_ascii_digit())
+                && fraction.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
 /// Numeric when most present cells are numbers: then the others are typos to report, not
 /// categories. A column with no present cells is numeric (it will be imputed).
-pub(crate) fn infer_kind<'a>(cells: impl Iterator<Item = &'a str>) -> (ColumnKind, u32) {
+pub(crate) fn infer_kind<'a>(
+    cells: impl Iterator<Item = &'a str>,
+    decimal: DecimalMark,
+) -> (ColumnKind, u32) {
     let (mut present, mut numeric) = (0usize, 0usize);
     for cell in cells.filter(|c| !is_missing_token(c)) {
         present += 1;
-        if parse_number(cell).is_some() {
+        if parse_number_with(cell, decimal).is_some() {
             numeric += 1;
         }
     }
@@ -61,14 +107,55 @@ mod tests {
 
     #[test]
     fn majority_numeric_is_numeric_otherwise_categorical() {
+        let point = DecimalMark::Point;
         assert_eq!(
-            infer_kind(["1", "2", "x"].into_iter()).0,
+            infer_kind(["1", "2", "x"].into_iter(), point).0,
             ColumnKind::Numeric
         );
         assert_eq!(
-            infer_kind(["a", "b", "1"].into_iter()).0,
+            infer_kind(["a", "b", "1"].into_iter(), point).0,
             ColumnKind::Categorical
         );
-        assert_eq!(infer_kind(["", "NA"].into_iter()).0, ColumnKind::Numeric);
+        assert_eq!(
+            infer_kind(["", "NA"].into_iter(), point).0,
+            ColumnKind::Numeric
+        );
+        assert_eq!(
+            infer_kind(["5,1", "4,9", "x"].into_iter(), point).0,
+            ColumnKind::Categorical
+        );
+        assert_eq!(
+            infer_kind(["5,1", "4,9", "x"].into_iter(), DecimalMark::Comma).0,
+            ColumnKind::Numeric
+        );
+    }
+
+    #[test]
+    fn decimal_comma_reads_one_comma_as_the_point() {
+        let comma = DecimalMark::Comma;
+        assert_eq!(parse_number_with("5,1", comma), Some(5.1));
+        assert_eq!(parse_number_with("-0,25", comma), Some(-0.25));
+        assert_eq!(parse_number_with("7", comma), Some(7.0));
+        // Thousands separators are not guessed at: refused, not misread.
+        assert_eq!(parse_number_with("1.234,5", comma), None);
+        assert_eq!(parse_number_with("1,2,3", comma), None);
+        assert_eq!(parse_number_with("5,1", DecimalMark::Point), None);
+    }
+
+    #[test]
+    fn decimal_mark_shapes() {
+        for (cell, comma, point) in [
+            ("5,1", true, false),
+            ("-12,75", true, false),
+            ("5.1", false, true),
+            (".5", false, true),
+            ("5", false, false),
+            ("a,b", false, false),
+            ("1,", false, false),
+            ("1.2.3", false, false),
+        ] {
+            assert_eq!(has_decimal_comma(cell), comma, "{cell}");
+            assert_eq!(has_decimal_point(cell), point, "{cell}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::results::DatasetRecord;
 use crate::rng::SeededRng;
 
 /// The fold of every row, for every repeat: `assignments[repeat][row]` is in `0..folds`.
@@ -81,9 +82,57 @@ impl FoldPlan {
     }
 }
 
+/// A warning when some class has fewer rows than there are folds: stratification cannot put
+/// one of its rows in every test fold, so those folds never test it and its share of the score
+/// varies from fold to fold. `None` when every class has at least `folds` rows.
+pub fn small_classes_warning(record: &DatasetRecord) -> Option<String> {
+    let folds = record.fold_plan.as_ref()?.folds;
+    small_classes_text(&record.class_names, &record.class_counts, folds)
+}
+
+/// [`small_classes_warning`] from class names, rows per class and the fold count.
+pub fn small_classes_text(names: &[String], counts: &[usize], folds: usize) -> Option<String> {
+    let small: Vec<String> = names
+        .iter()
+        .zip(counts)
+        .filter(|(_, &count)| count < folds)
+        .map(|(name, count)| format!("'{name}' ({count})"))
+        .collect();
+    if small.is_empty() {
+        return None;
+    }
+    let (subject, verb) = if small.len() == 1 {
+        ("class", "has")
+    } else {
+        ("classes", "have")
+    };
+    Some(format!(
+        "{subject} {} {verb} fewer rows than the {folds} folds, so some test folds never see them and their scores vary by fold; lower --folds or collect more rows of them",
+        small.join(", ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_classes_are_named_only_below_the_fold_count() {
+        let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(small_classes_text(&names, &[50, 5, 9], 5), None);
+        let one = small_classes_text(&names, &[50, 4, 9], 5).expect("b has 4 < 5 rows");
+        assert!(
+            one.starts_with("class 'b' (4) has fewer rows than the 5 folds"),
+            "{one}"
+        );
+        let two = small_classes_text(&names, &[1, 4, 9], 5).expect("a and b are small");
+        assert!(two.starts_with("classes 'a' (1), 'b' (4) have"), "{two}");
+        assert_eq!(
+            small_classes_text(&[], &[], 5),
+            None,
+            "regression: no classes"
+        );
+    }
 
     #[test]
     fn stratified_folds_partition_rows_and_keep_class_ratios() {
