@@ -144,8 +144,9 @@ pub struct CompareArgs {
     /// and the tree, and learning curves at 10, 25 and 50% of each training fold)
     #[arg(long)]
     pub quick: bool,
-    /// Continue the interrupted run in DIR: its settings are reused and every cell already
-    /// recorded there is kept, not run again
+    /// Continue the interrupted run in DIR (from any folder): its settings are reused and every
+    /// cell already recorded there is kept, not run again. A dataset file that moved since is
+    /// found among the FILES given, by its SHA-256
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
 }

@@ -30,6 +30,21 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Exit status of a run that completed with failed or timed-out cells (or, for `collect`,
+/// with cells missing): its results and reports are written, but not every cell has a score.
+pub(crate) const EXIT_INCOMPLETE: u8 = 3;
+
+/// `text` as one word for a POSIX shell: unchanged when it holds only safe characters, else
+/// in single quotes (with any single quote written as '\'').
+pub(crate) fn shell_word(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_-./:=,+@%".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 /// Text from user data made safe for a terminal: control characters (escape sequences that
 /// could move the cursor or rewrite the screen) are shown escaped; newlines and tabs stay.
 pub fn terminal_safe(text: &str) -> String {
@@ -83,6 +98,14 @@ fn csv_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("/tmp/run-1"), "/tmp/run-1");
+        assert_eq!(shell_word("/tmp/my run"), "'/tmp/my run'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
 
     #[test]
     fn terminal_escape_sequences_are_shown_not_run() {

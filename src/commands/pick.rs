@@ -86,7 +86,7 @@ pub fn run(args: &PickArgs) -> anyhow::Result<ExitCode> {
     {
         anyhow::bail!("cannot pick a model: {reason}");
     }
-    let (document, _) = super::report::analyse_and_write(comparison.results, &settings.out_dir)?;
+    let (document, _) = super::report::analyse_and_write(comparison.results, &comparison.out_dir)?;
     let analysis = document
         .datasets
         .first()
@@ -97,7 +97,7 @@ pub fn run(args: &PickArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&recommendation)?);
     } else {
         print!("{}", super::terminal_safe(&describe(&recommendation)));
-        println!("Reports: {}", settings.out_dir.display());
+        println!("Reports: {}", comparison.out_dir.display());
     }
     Ok(ExitCode::SUCCESS)
 }
