@@ -1,11 +1,16 @@
 //! One function per subcommand: each takes validated settings, does the work and prints.
 
 mod article;
+mod collect;
 mod compare;
 mod inspect;
+mod k8s;
 mod models;
 mod pick;
+mod plan;
 mod report;
+mod run_cell;
+mod slurm;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,6 +28,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report { file, out } => report::run(&file, out.as_deref()),
         Command::Models => models::run(),
         Command::Inspect { files, load } => inspect::run(&files, &load.to_options()),
+        Command::Plan(args) => plan::run(&args),
+        Command::RunCell(args) => run_cell::run(&args),
+        Command::Collect { dir } => collect::run(&dir),
+        Command::Slurm(args) => slurm::run(&args),
+        Command::K8s(args) => k8s::run(&args),
         Command::Worker => {
             crate::eval::worker::serve(std::io::stdin().lock(), std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)

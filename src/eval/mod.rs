@@ -12,6 +12,7 @@ pub mod interrupt;
 pub mod memory;
 pub mod metrics;
 pub mod plan;
+pub mod plan_folder;
 pub mod protocol;
 pub mod results;
 pub mod runner;

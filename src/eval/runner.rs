@@ -361,7 +361,7 @@ fn execute(
 
 /// Loads every file, or stops with every loading error reported (through `on_event`) before
 /// anything is written. Datasets get distinct names.
-fn load_all(
+pub fn load_all(
     files: &[PathBuf],
     load: &LoadOptions,
     on_event: &mut dyn FnMut(RunEvent),
