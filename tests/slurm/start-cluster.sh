@@ -17,7 +17,7 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! comm
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null
 fi
 
-if sinfo >/dev/null 2>&1; then
+if timeout 3 sinfo >/dev/null 2>&1; then
     echo "== a Slurm cluster already answers; leaving it as it is"
     sinfo
     exit 0
