@@ -76,6 +76,32 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Plan a run to hand out cell by cell (to Slurm, Kubernetes or a loop): writes the
+    /// protocol, the datasets' absolute paths and SHA-256 and the numbered cells to DIR.
+    ///
+    /// Then: `modelbench slurm DIR --submit` (or `k8s`, or `run-cell DIR --index I` for each
+    /// index), and `modelbench collect DIR`.
+    Plan(PlanArgs),
+    /// Run cells of a plan by index, each result written atomically to DIR/cells/.
+    ///
+    /// The index comes from --index, else from SLURM_ARRAY_TASK_ID (a Slurm job array) or
+    /// JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). Cells that already have a result are
+    /// skipped.
+    RunCell(RunCellArgs),
+    /// Merge the cell results of a plan into DIR/results.json and write every report; list the
+    /// cells still missing or failed with the command that reruns exactly those.
+    ///
+    /// Exits with 3 when some cells are missing, failed or timed out (the reports are written
+    /// with the cells there are).
+    Collect {
+        /// The plan folder
+        dir: PathBuf,
+    },
+    /// Write (and with --submit, submit) a Slurm job array that runs a plan's cells, and a
+    /// collect job that runs after it.
+    Slurm(SlurmArgs),
+    /// Write a Kubernetes Indexed Job manifest that runs a plan's cells.
+    K8s(K8sArgs),
     /// Internal: run one cell sent as JSON on stdin (used by `compare`).
     #[command(hide = true)]
     Worker,
@@ -160,8 +186,9 @@ pub struct CompareArgs {
     /// and the tree, and learning curves at 10, 25 and 50% of each training fold)
     #[arg(long)]
     pub quick: bool,
-    /// Continue the interrupted run in DIR: its settings are reused and every cell already
-    /// recorded there is kept, not run again
+    /// Continue the interrupted run in DIR (from any folder): its settings are reused and every
+    /// cell already recorded there is kept, not run again. A dataset file that moved since is
+    /// found among the FILES given, by its SHA-256
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
 }
@@ -172,6 +199,125 @@ fn parse_out_dir(text: &str) -> Result<PathBuf, String> {
         return Err("--out names a folder for several report files, so '-' (standard output) cannot be used; for JSON on stdout use `pick --json`, `inspect --json` or `models --json`".to_string());
     }
     Ok(PathBuf::from(text))
+}
+
+/// Arguments of `modelbench plan`.
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    /// CSV files to plan cells on [default: every CSV in ./datasets]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// Models to run, comma-separated [default: the default set; see `modelbench models`]
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub models: Option<Vec<String>>,
+    /// Models to leave out, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub exclude: Vec<String>,
+    /// Folds of the cross-validation (stratified for classification)
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=100))]
+    pub folds: u32,
+    /// Times the cross-validation is repeated with fresh folds
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub repeats: u32,
+    /// Seed of every random choice: same seed, same numbers as `compare`
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Seconds one fit may take before it is stopped and reported as timed out
+    #[arg(long, default_value_t = 300.0, value_name = "SECONDS", value_parser = parse_positive_seconds)]
+    pub timeout: f64,
+    /// Megabytes of memory (address space) each worker process may use, on Linux
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(16..))]
+    pub max_memory: Option<u64>,
+    /// Skip the extra experiments (tuning grid, learning curves), as `compare --quick`
+    #[arg(long)]
+    pub quick: bool,
+    /// The plan folder to create (it must not hold a plan already)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// Arguments of `modelbench run-cell`.
+#[derive(Debug, Clone, Args)]
+pub struct RunCellArgs {
+    /// The plan folder
+    pub dir: PathBuf,
+    /// Which batch to run [default: $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX]
+    #[arg(long, value_name = "I")]
+    pub index: Option<usize>,
+    /// Cells per index: index I runs cells I*B to I*B+B-1
+    #[arg(long, value_name = "B", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub batch_size: u64,
+    /// Only these cells (e.g. 3,7-9): the index and batch then count within this list; without
+    /// an index, all of them
+    #[arg(long, value_name = "LIST", value_parser = parse_cell_list)]
+    pub cells: Option<CellList>,
+    /// Run the cells again even when they have a result (which is replaced)
+    #[arg(long)]
+    pub rerun: bool,
+}
+
+/// Plan indexes given as `3,7-9`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellList(pub Vec<usize>);
+
+fn parse_cell_list(text: &str) -> Result<CellList, String> {
+    crate::eval::plan_folder::parse_index_list(text).map(CellList)
+}
+
+/// Arguments of `modelbench slurm`.
+#[derive(Debug, Clone, Args)]
+pub struct SlurmArgs {
+    /// The plan folder
+    pub dir: PathBuf,
+    /// Slurm partition [default: the cluster's default]
+    #[arg(long)]
+    pub partition: Option<String>,
+    /// Time limit of one array task, as Slurm takes it (e.g. 01:30:00) [default: the batch's
+    /// cells at their --timeout plus 30 s each]
+    #[arg(long, value_name = "TIME")]
+    pub time: Option<String>,
+    /// Memory of one array task, as Slurm takes it
+    #[arg(long, default_value = "2G")]
+    pub mem: String,
+    /// Array tasks running at once (`--array=0-N%M`)
+    #[arg(long, value_name = "M", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrent: u32,
+    /// Cells per array task [default: the fewest that keep the array within 1,000 tasks]
+    #[arg(long, value_name = "B", value_parser = clap::value_parser!(u64).range(1..))]
+    pub batch_size: Option<u64>,
+    /// Only the cells without a result (after a cancelled or failed task)
+    #[arg(long)]
+    pub missing_only: bool,
+    /// Submit the array and the collect job with sbatch, and print their job ids
+    #[arg(long)]
+    pub submit: bool,
+}
+
+/// Arguments of `modelbench k8s`.
+#[derive(Debug, Clone, Args)]
+pub struct K8sArgs {
+    /// The plan folder
+    pub dir: PathBuf,
+    /// Container image with modelbench on its PATH
+    #[arg(long)]
+    pub image: String,
+    /// Persistent volume claim holding the plan folder and the datasets
+    #[arg(long, default_value = "modelbench-data")]
+    pub claim: String,
+    /// Where the claim is mounted in the container; the plan folder and the datasets must be
+    /// under it at the paths they were planned with [default: their deepest common folder]
+    #[arg(long, value_name = "PATH")]
+    pub mount: Option<PathBuf>,
+    /// Pods running at once
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub parallelism: u32,
+    /// Cells per pod [default: the fewest that keep the job within 1,000 pods]
+    #[arg(long, value_name = "B", value_parser = clap::value_parser!(u64).range(1..))]
+    pub batch_size: Option<u64>,
+    /// Memory of one pod, as Kubernetes takes it
+    #[arg(long, default_value = "2Gi")]
+    pub mem: String,
 }
 
 fn parse_positive_seconds(text: &str) -> Result<f64, String> {

@@ -67,9 +67,15 @@ fn failing_panicking_aborting_and_hanging_models_cost_only_their_own_cells() {
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
+    // The run completes, but with failed and timed-out cells: its own exit status, said at the end.
+    assert_eq!(
+        output.status.code(),
+        Some(3),
         "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("9 cell(s) failed and 3 timed out"),
+        "{stderr}"
     );
 
     let results = read_results(&out);
@@ -397,4 +403,215 @@ fn pick_recommends_a_model_with_reasons_and_honours_the_budget() {
     );
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("no model completed"));
+}
+
+/// Copies the named bundled datasets into `dir`.
+fn copy_datasets(dir: &Path, names: &[&str]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for name in names {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("datasets")
+            .join(name);
+        std::fs::copy(from, dir.join(name)).unwrap();
+    }
+}
+
+fn logged_cells(log: &Path) -> usize {
+    std::fs::read_to_string(log)
+        .map(|t| t.matches("\"record\":\"cell\"").count())
+        .unwrap_or(0)
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_keeps_the_cells_says_how_to_resume_and_resume_works_from_another_folder() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    copy_datasets(&data, &["iris.csv", "wine.csv"]);
+    let out = root.path().join("run");
+    let args = |out: &Path| -> Vec<String> {
+        [
+            "compare",
+            "iris.csv",
+            "wine.csv",
+            "--models",
+            FAST_MODELS,
+            "--quick",
+            "--seed",
+            "3",
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let child = Command::new(env!("CARGO_BIN_EXE_modelbench"))
+        .args(args(&out))
+        .current_dir(&data)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while logged_cells(&out.join("results.jsonl")) < 5 {
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "the run logged too few cells"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    // SAFETY: sends SIGINT to the child we started, as a terminal's Ctrl-C would.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let stopped = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&stopped.stderr);
+    assert_eq!(stopped.status.code(), Some(130), "{stderr}");
+    let kept = logged_cells(&out.join("results.jsonl"));
+    let total = 2 * 4 * 10;
+    assert!(kept >= 5 && kept < total, "kept {kept}");
+    assert!(
+        stderr.contains(&format!(
+            "Interrupted: {kept} of {total} cells are kept in {}",
+            out.display()
+        )),
+        "{stderr}"
+    );
+    let command = format!(
+        "Continue with: modelbench compare --resume {}",
+        out.display()
+    );
+    assert!(stderr.contains(&command), "{stderr}");
+    assert!(
+        !out.join("results.json").exists(),
+        "no results or reports for a stopped run"
+    );
+    assert!(!out.join("report.md").exists());
+
+    // Move one dataset away, then resume from another folder, naming its new place.
+    let moved = root.path().join("elsewhere");
+    std::fs::create_dir_all(&moved).unwrap();
+    std::fs::rename(data.join("wine.csv"), moved.join("wine-renamed.csv")).unwrap();
+    let resume = |extra: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_modelbench"));
+        command
+            .args(["compare", "--resume", out.to_str().unwrap()])
+            .args(extra)
+            .current_dir(root.path());
+        command.output().unwrap()
+    };
+    let refused = resume(&[]);
+    let refusal = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{refusal}");
+    assert!(
+        refusal.contains("wine.csv is no longer there") && refusal.contains("--resume"),
+        "{refusal}"
+    );
+    assert!(
+        !out.join("report.md").exists(),
+        "a failed resume writes no reports"
+    );
+    assert_eq!(
+        logged_cells(&out.join("results.jsonl")),
+        kept,
+        "nor touches the log"
+    );
+
+    let resumed = resume(&["elsewhere/wine-renamed.csv"]);
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(resumed.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "resuming: {kept} cells kept from the earlier run, {} to run",
+            total - kept
+        )),
+        "{stderr}"
+    );
+
+    // The same numbers as a run that was never stopped.
+    copy_datasets(&data, &["wine.csv"]);
+    let whole = root.path().join("whole");
+    let uninterrupted = Command::new(env!("CARGO_BIN_EXE_modelbench"))
+        .args(args(&whole))
+        .current_dir(&data)
+        .output()
+        .unwrap();
+    assert!(uninterrupted.status.success());
+    let strip = |results: Value| {
+        let mut results = without_timings(results);
+        results["header"]["files"] = Value::Null;
+        for d in results["datasets"].as_array_mut().unwrap() {
+            d["path"] = Value::Null;
+        }
+        results
+    };
+    assert_eq!(strip(read_results(&out)), strip(read_results(&whole)));
+}
+
+#[test]
+fn two_runs_started_at_once_get_distinct_folders() {
+    let root = tempfile::tempdir().unwrap();
+    let out = out_dir(&root, "same");
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_modelbench"))
+            .args([
+                "compare",
+                "datasets/iris.csv",
+                "--models",
+                "majority",
+                "--quick",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (start(), start());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success() && b.status.success());
+    let second = out_dir(&root, "same-2");
+    for dir in [&out, &second] {
+        let results = read_results(dir);
+        assert_eq!(cells(&results).len(), 10, "{}", dir.display());
+    }
+    let notes = [a, b]
+        .iter()
+        .filter(|o| String::from_utf8_lossy(&o.stderr).contains("already holds a run"))
+        .count();
+    assert_eq!(notes, 1, "the run that moved aside says where it went");
+}
+
+#[test]
+fn a_missing_input_file_stops_before_anything_is_written() {
+    let root = tempfile::tempdir().unwrap();
+    let out = out_dir(&root, "none");
+    let output = modelbench(
+        &[
+            "compare",
+            "datasets/iris.csv",
+            "no-such-file.csv",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        false,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no-such-file.csv") && stderr.contains("nothing was run or written"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Report:"), "{stderr}");
+    assert!(!out.exists(), "no folder, no reports");
+}
+
+#[test]
+fn out_dash_is_refused_with_a_pointer_to_json() {
+    let output = modelbench(&["compare", "datasets/iris.csv", "--out", "-"], false);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--json"), "{stderr}");
+    assert!(!Path::new(env!("CARGO_MANIFEST_DIR")).join("-").exists());
 }

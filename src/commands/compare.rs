@@ -1,4 +1,5 @@
 //! `modelbench compare`: run the comparison with a progress bar, then print a table per dataset.
+//! Ctrl-C stops it cleanly (exit 130) with the command that resumes it.
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -13,32 +14,53 @@ use super::output::{errln, outln};
 use crate::cli::CompareArgs;
 use crate::eval::cell::CellStatus;
 use crate::eval::folds::small_classes_warning;
+use crate::eval::interrupt;
 use crate::eval::runner::{self, CompareSettings, Isolation, ModelSelection, RunEvent};
 use crate::report::{summary, table};
 
 pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let executable =
         std::env::current_exe().context("Could not locate the modelbench executable")?;
+    interrupt::install();
     let comparison = match &args.resume {
         Some(dir) => {
             let mut progress = Progress::new(None);
             let comparison = runner::resume(
                 dir,
+                &args.files,
                 Isolation::Worker(executable),
                 args.jobs as usize,
                 &mut |event| progress.handle(event),
-            )?;
+            );
             progress.finish();
-            comparison
+            comparison?
         }
         None => {
             let settings = settings_from(args, executable)?;
             let mut progress = Progress::new(Some(settings.folds * settings.repeats));
-            let comparison = runner::run(&settings, &mut |event| progress.handle(event))?;
+            let comparison = runner::run(&settings, &mut |event| progress.handle(event));
             progress.finish();
+            let comparison = comparison?;
+            if std::path::absolute(&settings.out_dir).ok().as_ref() != Some(&comparison.out_dir) {
+                errln!(
+                    "note: {} already holds a run; this run is in {}",
+                    settings.out_dir.display(),
+                    comparison.out_dir.display()
+                );
+            }
             comparison
         }
     };
+    if let Some(stopped) = comparison.interrupted {
+        errln!(
+            "Interrupted: {} of {} cells are kept in {}.\nContinue with: modelbench compare --resume {}",
+            stopped.kept,
+            stopped.total,
+            comparison.out_dir.display(),
+            super::shell_word(&comparison.out_dir.display().to_string())
+        );
+        return Ok(ExitCode::from(interrupt::EXIT_INTERRUPTED));
+    }
 
     for dataset in &comparison.results.datasets {
         let summaries = summary::summarize(&comparison.results, dataset);
@@ -47,21 +69,28 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
             super::terminal_safe(&table::render(dataset, &summaries))
         );
     }
-    let dir = comparison.results_path.parent().unwrap_or(Path::new("."));
-    let (_, written) = super::report::analyse_and_write(comparison.results, dir)?;
+    let not_ok = |status| {
+        comparison
+            .results
+            .cells
+            .iter()
+            .filter(|c| c.status == status)
+            .count()
+    };
+    let (failed, timed_out) = (not_ok(CellStatus::Failed), not_ok(CellStatus::TimedOut));
+    let (_, written) = super::report::analyse_and_write(comparison.results, &comparison.out_dir)?;
     outln!("Results: {}", comparison.results_path.display());
     for path in written {
         outln!("Report:  {}", path.display());
     }
-    if comparison.unreadable.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
+    if failed + timed_out > 0 {
         errln!(
-            "{} file(s) could not be read; see the errors above.",
-            comparison.unreadable.len()
+            "The run completed, but {failed} cell(s) failed and {timed_out} timed out (see the reasons in the tables and reports); exit status {}.",
+            super::exit_code::INCOMPLETE
         );
-        Ok(super::exit_code::code(super::exit_code::USER_ERROR))
+        return Ok(super::exit_code::code(super::exit_code::INCOMPLETE));
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn settings_from(
@@ -141,6 +170,9 @@ impl Progress {
                     self.say(&format!("skipping {}: {reason}", record.name));
                 }
             }
+            RunEvent::Resumed { kept, remaining } => self.say(&format!(
+                "resuming: {kept} cells kept from the earlier run, {remaining} to run"
+            )),
             RunEvent::Planned { cells } => {
                 if let Some(bar) = &self.bar {
                     bar.set_length(cells as u64);

@@ -12,6 +12,11 @@ pub const FAILURE: u8 = 1;
 /// A user error: bad arguments (clap uses 2 as well), or input that cannot be read or used.
 /// Nothing is written when a command stops with it before starting work.
 pub const USER_ERROR: u8 = 2;
+/// A run completed, but some cells failed or timed out (`compare`), or are missing, failed or
+/// timed out (`collect`): its results and reports are written with the cells there are.
+pub const INCOMPLETE: u8 = 3;
+/// Stopped by Ctrl-C or SIGTERM (`scancel`); the cells finished so far are kept.
+pub const INTERRUPTED: u8 = crate::eval::interrupt::EXIT_INTERRUPTED;
 /// Standard output was closed by its reader (`modelbench models | head -2`): 128 + SIGPIPE, the
 /// status a shell shows for a program stopped by a closed pipe.
 pub const STDOUT_CLOSED: u8 = 141;

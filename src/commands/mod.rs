@@ -1,14 +1,19 @@
 //! One function per subcommand: each takes validated settings, does the work and prints.
 
 mod article;
+mod collect;
 mod compare;
 mod completions;
 pub mod exit_code;
 mod inspect;
+mod k8s;
 mod models;
 pub mod output;
 mod pick;
+mod plan;
 mod report;
+mod run_cell;
+mod slurm;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,10 +32,26 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Models { json } => models::run(json),
         Command::Inspect { files, json, load } => inspect::run(&files, &load.to_options(), json),
         Command::Completions { shell } => completions::run(shell),
+        Command::Plan(args) => plan::run(&args),
+        Command::RunCell(args) => run_cell::run(&args),
+        Command::Collect { dir } => collect::run(&dir),
+        Command::Slurm(args) => slurm::run(&args),
+        Command::K8s(args) => k8s::run(&args),
         Command::Worker => {
             crate::eval::worker::serve(std::io::stdin().lock(), std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// `text` as one word for a POSIX shell: unchanged when it holds only safe characters, else
+/// in single quotes (with any single quote written as '\'').
+pub(crate) fn shell_word(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_-./:=,+@%".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
 }
 
@@ -131,6 +152,14 @@ fn csv_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("/tmp/run-1"), "/tmp/run-1");
+        assert_eq!(shell_word("/tmp/my run"), "'/tmp/my run'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
 
     #[test]
     fn terminal_escape_sequences_are_shown_not_run() {

@@ -92,7 +92,7 @@ pub fn run(args: &PickArgs) -> anyhow::Result<ExitCode> {
     {
         anyhow::bail!("cannot pick a model: {reason}");
     }
-    let (document, _) = super::report::analyse_and_write(comparison.results, &settings.out_dir)?;
+    let (document, _) = super::report::analyse_and_write(comparison.results, &comparison.out_dir)?;
     let analysis = document
         .datasets
         .first()
@@ -103,7 +103,7 @@ pub fn run(args: &PickArgs) -> anyhow::Result<ExitCode> {
         outln!("{}", serde_json::to_string_pretty(&recommendation)?);
     } else {
         out!("{}", super::terminal_safe(&describe(&recommendation)));
-        outln!("Reports: {}", settings.out_dir.display());
+        outln!("Reports: {}", comparison.out_dir.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -103,6 +103,9 @@ pub struct CellResult {
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub measurement: Option<Measurement>,
+    /// The machine that ran the cell (absent for refused cells and older results).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub host: Option<super::host::HostInfo>,
 }
 
 /// Preprocesses, fits, predicts and scores one fold, in this process. With `train_percent`,

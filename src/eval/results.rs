@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::cell::CellResult;
 use super::folds::FoldPlan;
+use super::protocol::Protocol;
 use crate::data::{LoadOptions, Task};
+use crate::models::Model;
 
 /// Bumped whenever the results format changes incompatibly.
 pub const RESULTS_FORMAT_VERSION: u32 = 1;
@@ -38,6 +40,55 @@ pub struct RunHeader {
     /// Versions of the libraries behind the models (linfa, smartcore, ndarray, ...).
     pub library_versions: BTreeMap<String, String>,
     pub models: Vec<ModelRecord>,
+}
+
+impl RunHeader {
+    /// The header of a new run of `protocol` on `files` (absolute paths, so that the run can
+    /// be resumed from any folder).
+    pub fn new(
+        protocol: &Protocol,
+        files: Vec<PathBuf>,
+        command_line: Vec<String>,
+        models: &[Box<dyn Model>],
+    ) -> RunHeader {
+        RunHeader {
+            format_version: RESULTS_FORMAT_VERSION,
+            modelbench_version: env!("CARGO_PKG_VERSION").to_string(),
+            command_line,
+            files,
+            experiments: protocol.experiments,
+            seed: protocol.seed,
+            folds: protocol.folds,
+            repeats: protocol.repeats,
+            timeout_s: protocol.timeout_s,
+            max_memory_mb: protocol.max_memory_mb,
+            load_options: protocol.load.clone(),
+            library_versions: library_versions(),
+            models: models
+                .iter()
+                .map(|m| ModelRecord {
+                    name: m.name().to_string(),
+                    description: m.description().to_string(),
+                    settings: m.settings(),
+                    standardized_features: m.wants_standardized_features(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The protocol this header stores.
+    pub fn protocol(&self) -> Protocol {
+        Protocol {
+            folds: self.folds,
+            repeats: self.repeats,
+            seed: self.seed,
+            models: self.models.iter().map(|m| m.name.clone()).collect(),
+            experiments: self.experiments,
+            load: self.load_options.clone(),
+            timeout_s: self.timeout_s,
+            max_memory_mb: self.max_memory_mb,
+        }
+    }
 }
 
 /// A model as it was run.
@@ -226,11 +277,30 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::eval::cell::{CellKey, CellStatus};
 
-    fn header() -> RunHeader {
+    pub(crate) fn dataset_record(name: &str) -> DatasetRecord {
+        DatasetRecord {
+            name: name.into(),
+            path: format!("/data/{name}.csv").into(),
+            sha256: "0".repeat(64),
+            task: Task::Classification,
+            rows: 10,
+            features: 2,
+            feature_names: vec!["a".into(), "b".into()],
+            target: "y".into(),
+            class_names: vec!["x".into(), "z".into()],
+            class_counts: vec![5, 5],
+            warnings: Vec::new(),
+            skipped: None,
+            models: vec!["knn".into()],
+            fold_plan: None,
+        }
+    }
+
+    pub(crate) fn header() -> RunHeader {
         RunHeader {
             format_version: RESULTS_FORMAT_VERSION,
             modelbench_version: "test".into(),
@@ -266,6 +336,7 @@ mod tests {
             status: CellStatus::Failed,
             reason: Some("boom".into()),
             measurement: None,
+            host: None,
         };
         log.cell(&cell).unwrap();
         drop(log);
@@ -278,6 +349,17 @@ mod tests {
         text.push_str("{\"record\":\"cell\",\"data");
         std::fs::write(&path, &text).unwrap();
         assert_eq!(read_log(&path).unwrap().cells, vec![cell]);
+    }
+
+    #[test]
+    fn the_header_stores_the_protocol_it_was_made_from() {
+        let protocol = header().protocol();
+        let models: Vec<Box<dyn Model>> = vec![crate::models::find_model("knn").unwrap()];
+        let mut protocol = protocol;
+        protocol.models = vec!["knn".into()];
+        let rebuilt = RunHeader::new(&protocol, vec!["/a.csv".into()], Vec::new(), &models);
+        assert_eq!(rebuilt.protocol(), protocol);
+        assert_eq!(rebuilt.files, vec![PathBuf::from("/a.csv")]);
     }
 
     #[test]

@@ -54,6 +54,8 @@ pub enum WorkerOutcome {
     Measured(Box<Measurement>),
     Failed(String),
     TimedOut,
+    /// Stopped because the run was interrupted (Ctrl-C); the cell is not recorded.
+    Interrupted,
 }
 
 /// Runs a job in this process; a panic becomes a failure with its message.
@@ -137,12 +139,17 @@ fn spawn_and_wait(
     job: &WorkerJob,
     timeout: Duration,
 ) -> std::io::Result<WorkerOutcome> {
-    let mut child = Command::new(executable)
+    let mut command = Command::new(executable);
+    command
         .arg("worker")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
+        .stderr(Stdio::piped());
+    // Its own process group: a Ctrl-C at the terminal reaches the parent only, which stops
+    // the workers itself and records none of the cells they were running.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command.spawn()?;
     let job_json = serde_json::to_vec(job).map_err(std::io::Error::other)?;
     if let Some(mut stdin) = child.stdin.take() {
         // A worker that dies at once closes the pipe; its exit status tells why.
@@ -160,6 +167,11 @@ fn spawn_and_wait(
             let _ = child.kill();
             let _ = child.wait();
             return Ok(WorkerOutcome::TimedOut);
+        }
+        if super::interrupt::requested() {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(WorkerOutcome::Interrupted);
         }
         std::thread::sleep(Duration::from_millis(2));
     };

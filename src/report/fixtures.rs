@@ -215,6 +215,7 @@ fn cells(dataset: &str, task: Task) -> Vec<CellResult> {
                             status: CellStatus::Ok,
                             reason: None,
                             measurement: measurement.clone(),
+                            host: None,
                         });
                     }
                 }
@@ -223,6 +224,7 @@ fn cells(dataset: &str, task: Task) -> Vec<CellResult> {
                     status,
                     reason,
                     measurement,
+                    host: None,
                 });
             }
         }
