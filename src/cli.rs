@@ -262,7 +262,7 @@ pub struct RunCellArgs {
 pub struct CellList(pub Vec<usize>);
 
 fn parse_cell_list(text: &str) -> Result<CellList, String> {
-    crate::eval::plan_folder::parse_index_list(text).map(CellList)
+    crate::eval::cell_selection::parse_index_list(text).map(CellList)
 }
 
 /// Arguments of `modelbench slurm`.

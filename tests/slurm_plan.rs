@@ -383,3 +383,57 @@ fn slurm_scripts_and_the_k8s_manifest_are_written_for_the_plan() {
         stderr(&pod)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_run_cell_and_writes_nothing_for_the_running_cell() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("plan");
+    let d = dir.to_str().unwrap();
+    let faults = [("MODELBENCH_FAULT_MODELS", "1")];
+    let planned = modelbench(
+        &[
+            "plan",
+            "datasets/iris.csv",
+            "--models",
+            "fault-hang,majority",
+            "--folds",
+            "2",
+            "--repeats",
+            "1",
+            "--quick",
+            "--timeout",
+            "60",
+            "--out",
+            d,
+        ],
+        &faults,
+    );
+    assert!(planned.status.success(), "{}", stderr(&planned));
+    // Cells 0 and 1 hang until their 60 s timeout; a scheduler's SIGTERM (scancel) stops them.
+    let child = Command::new(env!("CARGO_BIN_EXE_modelbench"))
+        .args(["run-cell", d, "--cells", "0-3"])
+        .env("MODELBENCH_FAULT_MODELS", "1")
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // SAFETY: sends SIGTERM to the child we started.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+    let stopped = child.wait_with_output().unwrap();
+    let message = stderr(&stopped);
+    assert_eq!(stopped.status.code(), Some(130), "{message}");
+    assert!(
+        message.contains(&format!(
+            "Interrupted: 0 cell(s) written; rerun the rest with: modelbench run-cell {d} --cells 0-3"
+        )),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.join("cells")).unwrap().count(),
+        0,
+        "no result, not even a failed one, for the stopped cell"
+    );
+}

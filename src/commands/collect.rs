@@ -8,8 +8,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use crate::eval::cell_selection::index_list;
 use crate::eval::host;
-use crate::eval::plan_folder::{self, index_list};
+use crate::eval::plan_folder;
 use crate::eval::results::write_atomically;
 use crate::eval::runner::RESULTS_FILE;
 use crate::report::{summary, table};

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::cli::K8sArgs;
-use crate::eval::plan_folder;
+use crate::eval::{cell_selection, plan_folder};
 
 /// What the manifest needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,7 +30,7 @@ pub fn run(args: &K8sArgs) -> anyhow::Result<ExitCode> {
     let dir = std::path::absolute(&args.dir)
         .with_context(|| format!("Could not resolve '{}'", args.dir.display()))?;
     let plan_file = plan_folder::read_plan(&dir)?;
-    let (batch_size, completions) = plan_folder::batches(
+    let (batch_size, completions) = cell_selection::batches(
         plan_file.plan.cells.len(),
         args.batch_size.map(|b| b as usize),
     )?;

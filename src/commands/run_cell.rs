@@ -11,7 +11,7 @@ use anyhow::Context;
 use crate::cli::RunCellArgs;
 use crate::eval::cell::CellStatus;
 use crate::eval::executor::WorkerProcesses;
-use crate::eval::{interrupt, plan_folder};
+use crate::eval::{cell_selection, interrupt, plan_folder};
 
 /// Environment variables a scheduler sets to an array task's index, in the order read.
 pub const INDEX_VARIABLES: [&str; 2] = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"];
@@ -31,7 +31,7 @@ pub fn run(args: &RunCellArgs) -> anyhow::Result<ExitCode> {
             INDEX_VARIABLES.join(" or ")
         );
     }
-    let indexes = plan_folder::select_cells(
+    let indexes = cell_selection::select_cells(
         plan_file.plan.cells.len(),
         args.cells.as_ref().map(|c| c.0.as_slice()),
         index,
@@ -64,7 +64,7 @@ pub fn run(args: &RunCellArgs) -> anyhow::Result<ExitCode> {
             );
         },
     )?;
-    let list = plan_folder::index_list;
+    let list = cell_selection::index_list;
     if !report.skipped.is_empty() {
         errln!("skipped (already done): {}", list(&report.skipped));
     }

@@ -9,7 +9,8 @@ use std::process::{Command, ExitCode};
 use anyhow::Context;
 
 use crate::cli::SlurmArgs;
-use crate::eval::plan_folder::{self, index_list};
+use crate::eval::cell_selection::{self, index_list};
+use crate::eval::plan_folder;
 
 /// Where the scripts and the task logs go in the plan folder.
 pub const SLURM_DIR: &str = "slurm";
@@ -47,7 +48,7 @@ pub fn run(args: &SlurmArgs) -> anyhow::Result<ExitCode> {
         None
     };
     let count = cells.as_ref().map_or(plan_file.plan.cells.len(), Vec::len);
-    let (batch_size, tasks) = plan_folder::batches(count, args.batch_size.map(|b| b as usize))?;
+    let (batch_size, tasks) = cell_selection::batches(count, args.batch_size.map(|b| b as usize))?;
     let time = args
         .time
         .clone()

@@ -99,6 +99,11 @@ pub fn run_cell(
         timeout = timeout.min(left);
     }
     let outcome = executor.execute(&worker_job(cell, record, protocol), timeout);
+    // A worker that fails while a stop is requested may have been killed by the same signal
+    // (`scancel` signals every process of the job): not a result of the cell.
+    if interrupt::requested() && !matches!(outcome, WorkerOutcome::Measured(_)) {
+        return None;
+    }
     let (status, reason, measurement) = match outcome {
         WorkerOutcome::Interrupted => return None,
         WorkerOutcome::Measured(m) => (CellStatus::Ok, None, Some(*m)),

@@ -15,11 +15,6 @@ pub fn requested() -> bool {
     REQUESTED.load(Ordering::SeqCst)
 }
 
-/// Asks every executor of this process to stop, as a signal would.
-pub fn request() {
-    REQUESTED.store(true, Ordering::SeqCst);
-}
-
 /// Catches SIGINT and SIGTERM from now on (Unix; elsewhere the default stays).
 pub fn install() {
     #[cfg(unix)]

@@ -4,6 +4,7 @@
 //! run-cell, collect) and the results log.
 
 pub mod cell;
+pub mod cell_selection;
 pub mod executor;
 pub mod experiments;
 pub mod folds;
@@ -15,6 +16,7 @@ pub mod plan;
 pub mod plan_folder;
 pub mod protocol;
 pub mod results;
+pub mod run_folder;
 pub mod runner;
 pub mod sources;
 pub mod worker;

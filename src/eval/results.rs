@@ -161,10 +161,10 @@ pub struct ResultsLog {
 }
 
 impl ResultsLog {
+    /// Creates a new log; an existing one is never overwritten (it holds another run's cells).
     pub fn create(path: &Path) -> anyhow::Result<Self> {
         let file = OpenOptions::new()
-            .create(true)
-            .truncate(true)
+            .create_new(true)
             .write(true)
             .open(path)
             .with_context(|| format!("Could not create the results log '{}'", path.display()))?;
