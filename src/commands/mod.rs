@@ -2,9 +2,12 @@
 
 mod article;
 mod compare;
+mod export;
+mod fit;
 mod inspect;
 mod models;
 mod pick;
+mod predict;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +26,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report { file, out } => report::run(&file, out.as_deref()),
         Command::Models => models::run(),
         Command::Inspect { files, load } => inspect::run(&files, &load.to_options()),
+        Command::Fit(args) => fit::run(&args),
+        Command::Predict(args) => predict::run(&args),
+        Command::Export { model, onnx } => export::run(&model, &onnx),
         Command::Worker => {
             crate::eval::worker::serve(std::io::stdin().lock(), std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)

@@ -99,6 +99,14 @@ pub fn run(args: &PickArgs) -> anyhow::Result<ExitCode> {
         print!("{}", super::terminal_safe(&describe(&recommendation)));
         println!("Reports: {}", settings.out_dir.display());
     }
+    if let Some(path) = &args.save {
+        let line = super::fit::save_picked(args, analysis, &recommendation.model, path)?;
+        // Keep stdout pure JSON under --json.
+        match args.json {
+            true => eprintln!("{}", super::terminal_safe(&line)),
+            false => println!("{}", super::terminal_safe(&line)),
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
