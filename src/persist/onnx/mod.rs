@@ -68,6 +68,15 @@ impl Graph {
             .push(proto::node(op, inputs, &[output], attributes));
     }
 
+    /// `1 / (1 + exp(-x))`, spelled out: tract-onnx 0.23 has no double-precision `Sigmoid`.
+    fn sigmoid(&mut self, x: &str) -> String {
+        let negated = self.op("Neg", &[x], &[]);
+        let exp = self.op("Exp", &[&negated], &[]);
+        let one = self.constant("one", &[1], &[1.0]);
+        let denominator = self.op("Add", &[&exp, &one], &[]);
+        self.op("Div", &[&one, &denominator], &[])
+    }
+
     /// `x · weights + bias` for a row-major `inputs × outputs` weight matrix.
     fn affine(
         &mut self,
@@ -168,7 +177,7 @@ pub fn export(body: &ModelBody) -> Result<Vec<u8>, String> {
                     (layer.inputs, layer.outputs),
                 );
                 if index < last || saved.output == OutputActivation::Sigmoid {
-                    h = graph.op("Sigmoid", &[&h], &[]);
+                    h = graph.sigmoid(&h);
                 }
                 inputs = layer.outputs;
             }
@@ -252,9 +261,11 @@ fn preprocessing(graph: &mut Graph, body: &ModelBody) -> String {
             }
         })
         .collect();
-    let missing = graph.op("IsNaN", &["features"], &[]);
+    // `x == x` is false exactly where x is NaN (IEEE 754); used rather than IsNaN, whose
+    // output type tract-onnx 0.23 infers wrongly.
+    let present = graph.op("Equal", &["features", "features"], &[]);
     let fill = graph.constant("fill", &[1, columns], &fill);
-    let imputed = graph.op("Where", &[&missing, &fill, "features"], &[]);
+    let imputed = graph.op("Where", &[&present, "features", &fill], &[]);
     let mut encoded = imputed.clone();
     if schema
         .columns
