@@ -142,6 +142,15 @@ pub fn train_and_save(
 /// Reads, checks and rebuilds the model in `path`.
 pub fn load(path: &Path) -> Result<LoadedModel, PersistError> {
     let body = document::read(path)?;
+    rebuilt(path, body)
+}
+
+/// Checks and rebuilds a model file already in memory; `path` is for messages.
+pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedModel, PersistError> {
+    rebuilt(path, document::decode(path, bytes)?)
+}
+
+fn rebuilt(path: &Path, body: ModelBody) -> Result<LoadedModel, PersistError> {
     let fitted = rebuild(&body).map_err(|why| PersistError::Invalid {
         path: path.to_path_buf(),
         why,
