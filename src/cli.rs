@@ -102,6 +102,21 @@ pub enum Command {
     Slurm(SlurmArgs),
     /// Write a Kubernetes Indexed Job manifest that runs a plan's cells.
     K8s(K8sArgs),
+    /// Train one model on every row of a CSV file and save it (with its preprocessing) to a
+    /// model file for `predict` and `export`.
+    Fit(FitArgs),
+    /// Predict a CSV file with a saved model: one row per input row (row number, prediction,
+    /// one probability column per class), and the score when the file has the target column.
+    Predict(PredictArgs),
+    /// Export a saved model to ONNX, preprocessing included (logistic, linear, sigmoid-net,
+    /// sigmoid-mlp).
+    Export {
+        /// A model file from `fit --out` or `pick --save`
+        model: PathBuf,
+        /// Where to write the ONNX file
+        #[arg(long, value_name = "FILE")]
+        onnx: PathBuf,
+    },
     /// Internal: run one cell sent as JSON on stdin (used by `compare`).
     #[command(hide = true)]
     Worker,
@@ -145,6 +160,48 @@ pub struct PickArgs {
     /// Output folder for the results and reports [default: reports/pick-UNIXTIME]
     #[arg(long, value_name = "DIR", value_parser = parse_out_dir)]
     pub out: Option<PathBuf>,
+    /// Train the recommended model on every row and save it to this model file
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+}
+
+/// Arguments of `modelbench fit`.
+#[derive(Debug, Clone, Args)]
+pub struct FitArgs {
+    /// The CSV file to train on (every row)
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// The model to train (see `modelbench models`)
+    #[arg(long, value_name = "NAME")]
+    pub model: String,
+    /// Where to write the model file
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Seed of every random choice of the fit
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// Arguments of `modelbench predict`.
+#[derive(Debug, Clone, Args)]
+pub struct PredictArgs {
+    /// A model file from `fit --out` or `pick --save`
+    pub model: PathBuf,
+    /// The CSV file to predict; columns are matched by name, the target column is optional
+    pub file: PathBuf,
+    /// Where to write the predictions as CSV; `-` is standard output
+    #[arg(long, value_name = "FILE", default_value = "-")]
+    pub out: PathBuf,
+    /// A category never seen in training: all-zero one-hot with a warning, or an error
+    #[arg(long, value_enum, default_value_t = crate::persist::UnseenPolicy::Zero)]
+    pub unseen: crate::persist::UnseenPolicy,
+    /// Field delimiter: ',', ';', 'tab' or any single ASCII character [default: sniffed from the header]
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Refuse files larger than this many bytes
+    #[arg(long, value_name = "BYTES", default_value_t = LoadOptions::default().max_bytes)]
+    pub max_bytes: u64,
 }
 
 /// Arguments of `modelbench compare`.

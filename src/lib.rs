@@ -15,6 +15,7 @@
 //! - [`article`]: the article's two worked examples, reproduced.
 //! - [`commands`]: one function per subcommand, called by the thin binary.
 //! - [`rng`]: the seeded generator behind every random choice.
+//! - [`persist`]: the saved-model file (`fit`, `pick --save`), `predict` and ONNX `export`.
 
 pub mod article;
 pub mod cli;
@@ -23,6 +24,7 @@ pub mod data;
 pub mod eval;
 pub mod models;
 pub mod nn;
+pub mod persist;
 pub mod pick;
 pub mod report;
 pub mod rng;

@@ -5,12 +5,15 @@ mod collect;
 mod compare;
 mod completions;
 pub mod exit_code;
+mod export;
+mod fit;
 mod inspect;
 mod k8s;
 mod models;
 pub mod output;
 mod pick;
 mod plan;
+mod predict;
 mod report;
 mod run_cell;
 mod slurm;
@@ -37,6 +40,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Collect { dir } => collect::run(&dir),
         Command::Slurm(args) => slurm::run(&args),
         Command::K8s(args) => k8s::run(&args),
+        Command::Fit(args) => fit::run(&args),
+        Command::Predict(args) => predict::run(&args),
+        Command::Export { model, onnx } => export::run(&model, &onnx),
         Command::Worker => {
             crate::eval::worker::serve(std::io::stdin().lock(), std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)

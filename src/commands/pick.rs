@@ -105,6 +105,14 @@ pub fn run(args: &PickArgs) -> anyhow::Result<ExitCode> {
         out!("{}", super::terminal_safe(&describe(&recommendation)));
         outln!("Reports: {}", comparison.out_dir.display());
     }
+    if let Some(path) = &args.save {
+        let line = super::fit::save_picked(args, analysis, &recommendation.model, path)?;
+        // Keep stdout pure JSON under --json.
+        match args.json {
+            true => errln!("{}", super::terminal_safe(&line)),
+            false => outln!("{}", super::terminal_safe(&line)),
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -61,6 +61,17 @@ impl Imputer {
         Imputer { fill }
     }
 
+    /// The fill value of each encoded feature (one-hot of the mode for a categorical column),
+    /// for saving with a model.
+    pub fn fill_values(&self) -> &[f64] {
+        &self.fill
+    }
+
+    /// An imputer with the given fill values (read back from a model file).
+    pub fn from_fill_values(fill: Vec<f64>) -> Self {
+        Imputer { fill }
+    }
+
     /// Replaces every NaN in `features` with its column's fill value.
     pub fn apply(&self, features: &mut Array2<f64>) {
         for mut row in features.axis_iter_mut(Axis(0)) {

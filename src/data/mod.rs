@@ -26,7 +26,9 @@ pub use columns::{IdentifierColumn, MIN_ROWS_FOR_IDENTIFIER};
 pub use dataset::{Dataset, FeatureColumn, LoadReport, Target, Task};
 pub use error::{ColumnOptionError, ColumnRef, DataError, DataErrorKind};
 pub use options::{DecimalMark, LoadOptions, MissingPolicy};
+pub(crate) use read::RawTable;
 pub use schema::is_missing_token;
+pub(crate) use schema::parse_number;
 
 use std::path::Path;
 
@@ -67,4 +69,11 @@ pub fn load_csv_bytes(
 ) -> Result<Dataset, DataError> {
     let table = read::parse_table(path, bytes, options)?;
     dataset::build(path, bytes, table, options)
+}
+
+/// Reads a CSV file into its header and rows of trimmed strings with their line numbers,
+/// without typing any column (for mapping new data onto a saved model's columns).
+pub(crate) fn load_raw_table(path: &Path, options: &LoadOptions) -> Result<RawTable, DataError> {
+    let bytes = read::read_limited(path, options.max_bytes)?;
+    read::parse_table(path, &bytes, options)
 }

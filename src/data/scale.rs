@@ -50,6 +50,21 @@ impl Standardizer {
         }
     }
 
+    /// The power-of-two prescales, means and scales, for saving with a model.
+    pub fn parts(&self) -> (&Array1<f64>, &Array1<f64>, &Array1<f64>) {
+        (&self.prescales, &self.means, &self.scales)
+    }
+
+    /// A standardizer from saved parts (read back from a model file; the caller checks that
+    /// the three have one entry per feature and are finite, scales and prescales non-zero).
+    pub fn from_parts(prescales: Array1<f64>, means: Array1<f64>, scales: Array1<f64>) -> Self {
+        Standardizer {
+            prescales,
+            means,
+            scales,
+        }
+    }
+
     /// Returns `(x - mean) / sd` for every feature. A test value so far outside the training
     /// fold that this overflows (1e308 against a fold of small numbers) saturates at
     /// `±f64::MAX`, so what reaches a model is always finite.

@@ -4,13 +4,15 @@ use ndarray::{Array2, ArrayView2};
 use serde_json::json;
 
 use super::{
-    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+    check_saved, check_saved_finite, read_saved, write_saved, ClassScores, Fitted, Model,
+    ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet, MAX_SAVED_CLASSES,
 };
 use crate::data::Task;
 
 /// Predicts the training fold's most frequent class (ties: lowest class index).
 pub struct Majority;
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct FittedMajority {
     class: usize,
     priors: Vec<f64>,
@@ -52,6 +54,17 @@ impl Model for Majority {
             .collect();
         Ok(Box::new(FittedMajority { class, priors }))
     }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        let fitted: FittedMajority = read_saved(self.name(), saved)?;
+        let classes = fitted.priors.len();
+        check_saved(
+            self.name(),
+            (2..=MAX_SAVED_CLASSES).contains(&classes) && fitted.class < classes,
+            "the class is not one of the priors",
+        )?;
+        check_saved_finite(self.name(), "priors", &fitted.priors)?;
+        Ok(Box::new(fitted))
+    }
 }
 
 impl Fitted for FittedMajority {
@@ -72,11 +85,15 @@ impl Fitted for FittedMajority {
             ..ModelSize::default()
         }
     }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(self)
+    }
 }
 
 /// Predicts the training fold's mean target.
 pub struct Mean;
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct FittedMean(f64);
 
 impl Model for Mean {
@@ -109,6 +126,11 @@ impl Model for Mean {
             values.iter().sum::<f64>() / values.len() as f64,
         )))
     }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        let fitted: FittedMean = read_saved(self.name(), saved)?;
+        check_saved_finite(self.name(), "the mean", [&fitted.0])?;
+        Ok(Box::new(fitted))
+    }
 }
 
 impl Fitted for FittedMean {
@@ -120,6 +142,9 @@ impl Fitted for FittedMean {
             parameters: Some(1),
             ..ModelSize::default()
         }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(self)
     }
 }
 

@@ -149,6 +149,9 @@ impl Model for DecisionTree {
             }))
         }
     }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        super::saved_trees::load_trees(self.name(), saved)
+    }
 }
 
 /// smartcore wants an integer label type; it also refuses a single class, which we say first.
@@ -203,6 +206,13 @@ impl Fitted for FittedClassTree {
     fn tree_structure(&self) -> Option<Vec<TreeStructureNode>> {
         Some(self.tree.structure(|&class| class as f64))
     }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        super::saved_trees::save_class_trees(
+            std::slice::from_ref(&self.tree),
+            self.features,
+            self.n_classes,
+        )
+    }
 }
 
 impl Fitted for FittedValueTree {
@@ -218,6 +228,9 @@ impl Fitted for FittedValueTree {
     }
     fn tree_structure(&self) -> Option<Vec<TreeStructureNode>> {
         Some(self.tree.structure(|&value| value))
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        super::saved_trees::save_value_trees(std::slice::from_ref(&self.tree), self.features)
     }
 }
 

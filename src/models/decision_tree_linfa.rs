@@ -19,7 +19,8 @@ use ndarray::{Array1, Array2, ArrayView2};
 use serde_json::json;
 
 use super::{
-    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+    check_saved, read_saved, write_saved, ClassScores, Fitted, Model, ModelError, ModelFacts,
+    ModelRole, ModelSize, Prediction, TrainSet, MAX_SAVED_CLASSES,
 };
 use crate::data::Task;
 
@@ -78,6 +79,44 @@ impl Model for LinfaDecisionTree {
             n_classes,
         }))
     }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        let name = self.name();
+        let saved: SavedLinfaTree = read_saved(name, saved)?;
+        let n = saved.value.len();
+        check_saved(
+            name,
+            (2..=MAX_SAVED_CLASSES).contains(&saved.n_classes)
+                && n > 0
+                && [
+                    saved.feature.len(),
+                    saved.threshold.len(),
+                    saved.low.len(),
+                    saved.high.len(),
+                ]
+                .iter()
+                .all(|&len| len == n),
+            "its node arrays are empty or of different lengths",
+        )?;
+        for i in 0..n {
+            let (low, high) = (saved.low[i], saved.high[i]);
+            let valid = if low == 0 && high == 0 {
+                saved.value[i] < saved.n_classes
+            } else {
+                low > i
+                    && high > i
+                    && low < n
+                    && high < n
+                    && saved.feature[i] < saved.features
+                    && saved.threshold[i].is_finite()
+            };
+            check_saved(
+                name,
+                valid,
+                "a node's children, feature or class are out of range",
+            )?;
+        }
+        Ok(Box::new(saved))
+    }
 }
 
 impl Fitted for FittedLinfaTree {
@@ -113,6 +152,143 @@ impl Fitted for FittedLinfaTree {
             leaves: Some(self.tree.num_leaves()),
             ..ModelSize::default()
         }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(&SavedLinfaTree::from_tree(
+            &self.tree,
+            self.features,
+            self.n_classes,
+        )?)
+    }
+}
+
+/// A linfa tree as a model file holds it: parallel node arrays, node 0 the root, in the order
+/// of a depth-first walk. A leaf has `low = high = 0` and its class in `value`; a split sends
+/// `x[feature] < threshold` (linfa's strict comparison) to `low`, otherwise to `high`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedLinfaTree {
+    features: usize,
+    n_classes: usize,
+    feature: Vec<usize>,
+    threshold: Vec<f64>,
+    low: Vec<usize>,
+    high: Vec<usize>,
+    value: Vec<usize>,
+}
+
+/// The fields of linfa-trees 0.8's serialized `TreeNode` that prediction uses.
+#[derive(serde::Deserialize)]
+struct LinfaNode {
+    feature_idx: usize,
+    split_value: f64,
+    left_child: Option<Box<LinfaNode>>,
+    right_child: Option<Box<LinfaNode>>,
+    leaf_node: bool,
+    prediction: usize,
+}
+
+impl SavedLinfaTree {
+    fn from_tree(
+        tree: &DecisionTree<f64, usize>,
+        features: usize,
+        n_classes: usize,
+    ) -> Result<Self, ModelError> {
+        #[derive(serde::Deserialize)]
+        struct Tree {
+            root_node: LinfaNode,
+        }
+        let root = serde_json::to_value(tree)
+            .and_then(serde_json::from_value::<Tree>)
+            .map_err(|e| ModelError::new(format!("could not read the linfa tree: {e}")))?
+            .root_node;
+        let mut saved = SavedLinfaTree {
+            features,
+            n_classes,
+            feature: Vec::new(),
+            threshold: Vec::new(),
+            low: Vec::new(),
+            high: Vec::new(),
+            value: Vec::new(),
+        };
+        saved.push(&root)?;
+        Ok(saved)
+    }
+
+    /// Appends `node` and its subtree; returns its index.
+    fn push(&mut self, node: &LinfaNode) -> Result<usize, ModelError> {
+        let index = self.value.len();
+        self.feature.push(node.feature_idx);
+        self.threshold.push(node.split_value);
+        self.low.push(0);
+        self.high.push(0);
+        self.value.push(node.prediction);
+        if !node.leaf_node {
+            let (Some(left), Some(right)) = (&node.left_child, &node.right_child) else {
+                return Err(ModelError::new("a linfa tree split has a missing child"));
+            };
+            self.low[index] = self.push(left)?;
+            self.high[index] = self.push(right)?;
+        }
+        Ok(index)
+    }
+
+    /// Edges from the root to the deepest leaf (children always follow their parent).
+    fn depth(&self) -> usize {
+        let mut depths = vec![0usize; self.value.len()];
+        for i in 0..self.value.len() {
+            if self.low[i] != 0 {
+                depths[self.low[i]] = depths[i] + 1;
+                depths[self.high[i]] = depths[i] + 1;
+            }
+        }
+        depths.into_iter().max().unwrap_or(0)
+    }
+
+    fn leaf(&self, row: ndarray::ArrayView1<f64>) -> usize {
+        let mut at = 0;
+        while self.low[at] != 0 {
+            at = if row[self.feature[at]] < self.threshold[at] {
+                self.low[at]
+            } else {
+                self.high[at]
+            };
+        }
+        self.value[at]
+    }
+}
+
+impl Fitted for SavedLinfaTree {
+    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
+        if features.ncols() != self.features {
+            return Err(ModelError::new(format!(
+                "model was trained on {} features but got {}",
+                self.features,
+                features.ncols()
+            )));
+        }
+        let labels: Vec<usize> = features.rows().into_iter().map(|r| self.leaf(r)).collect();
+        let mut values = Array2::zeros((labels.len(), self.n_classes));
+        for (row, &class) in labels.iter().enumerate() {
+            values[[row, class]] = 1.0;
+        }
+        Ok(Prediction::Classes {
+            labels,
+            scores: Some(ClassScores {
+                values,
+                are_probabilities: true,
+            }),
+        })
+    }
+    fn size(&self) -> ModelSize {
+        ModelSize {
+            tree_nodes: Some(self.value.len()),
+            tree_depth: Some(self.depth()),
+            leaves: Some(self.low.iter().filter(|&&l| l == 0).count()),
+            ..ModelSize::default()
+        }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(self)
     }
 }
 

@@ -18,7 +18,8 @@ use ndarray::{s, Array1, Array2, ArrayView2, Axis};
 use serde_json::json;
 
 use super::{
-    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+    check_saved, read_saved, saved_matrix, write_saved, ClassScores, Fitted, Model, ModelError,
+    ModelFacts, ModelRole, ModelSize, Prediction, TrainSet, MAX_SAVED_CLASSES,
 };
 use crate::data::Task;
 
@@ -38,12 +39,23 @@ impl Default for Knn {
     }
 }
 
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 enum Targets {
     Classes {
         labels: Vec<usize>,
         n_classes: usize,
     },
     Values(Vec<f64>),
+}
+
+/// A fitted `knn` as saved in a model file: the stored rows and their targets.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedKnn {
+    k: usize,
+    features: usize,
+    /// Row-major, one row per stored training row.
+    rows: Vec<f64>,
+    targets: Targets,
 }
 
 struct FittedKnn {
@@ -94,17 +106,51 @@ impl Model for Knn {
             Err(_) => Targets::Values(train.values()?.to_vec()),
         };
         let rows = train.features().to_owned();
-        let squared_norms = rows.map_axis(Axis(1), |r| r.dot(&r));
-        Ok(Box::new(FittedKnn {
-            k: self.k.min(rows.nrows()),
+        Ok(Box::new(FittedKnn::new(
+            self.k.min(rows.nrows()),
             rows,
-            squared_norms,
             targets,
-        }))
+        )))
+    }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        let name = self.name();
+        let saved: SavedKnn = read_saved(name, saved)?;
+        let stored = match &saved.targets {
+            Targets::Classes { labels, n_classes } => {
+                check_saved(
+                    name,
+                    (2..=MAX_SAVED_CLASSES).contains(n_classes)
+                        && labels.iter().all(|l| l < n_classes),
+                    "stored labels do not lie in 0..n_classes",
+                )?;
+                labels.len()
+            }
+            Targets::Values(values) => {
+                super::check_saved_finite(name, "stored targets", values)?;
+                values.len()
+            }
+        };
+        check_saved(
+            name,
+            saved.features > 0 && (1..=stored).contains(&saved.k),
+            "k must lie in 1..=stored rows, with at least one feature",
+        )?;
+        let rows = saved_matrix(name, "stored rows", stored, saved.features, saved.rows)?;
+        Ok(Box::new(FittedKnn::new(saved.k, rows, saved.targets)))
     }
 }
 
 impl FittedKnn {
+    fn new(k: usize, rows: Array2<f64>, targets: Targets) -> Self {
+        let squared_norms = rows.map_axis(Axis(1), |r| r.dot(&r));
+        FittedKnn {
+            k,
+            rows,
+            squared_norms,
+            targets,
+        }
+    }
+
     /// Indices of the k nearest training rows of each row of `features`, nearest first.
     fn neighbours(&self, features: ArrayView2<f64>) -> Vec<Vec<usize>> {
         let mut result = Vec::with_capacity(features.nrows());
@@ -181,6 +227,14 @@ impl Fitted for FittedKnn {
             stored_rows: Some(self.rows.nrows()),
             ..ModelSize::default()
         }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(&SavedKnn {
+            k: self.k,
+            features: self.rows.ncols(),
+            rows: self.rows.iter().copied().collect(),
+            targets: self.targets.clone(),
+        })
     }
 }
 

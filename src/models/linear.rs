@@ -14,7 +14,10 @@
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use serde_json::json;
 
-use super::{Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet};
+use super::{
+    check_saved_finite, read_saved, write_saved, Fitted, Model, ModelError, ModelFacts, ModelRole,
+    ModelSize, Prediction, TrainSet,
+};
 use crate::data::Task;
 
 /// Ridge added to the diagonal, relative to its mean, so that Cholesky never meets a zero pivot.
@@ -22,6 +25,13 @@ const SAFETY_RIDGE: f64 = 1e-10;
 
 /// Ordinary least squares with intercept.
 pub struct Linear;
+
+/// A fitted `linear` model as saved in a model file (and read by the ONNX export).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SavedLinear {
+    pub coefficients: Vec<f64>,
+    pub intercept: f64,
+}
 
 struct FittedLinear {
     coefficients: Array1<f64>,
@@ -84,6 +94,15 @@ impl Model for Linear {
             intercept,
         }))
     }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        let saved: SavedLinear = read_saved(self.name(), saved)?;
+        check_saved_finite(self.name(), "coefficients", &saved.coefficients)?;
+        check_saved_finite(self.name(), "the intercept", [&saved.intercept])?;
+        Ok(Box::new(FittedLinear {
+            coefficients: Array1::from(saved.coefficients),
+            intercept: saved.intercept,
+        }))
+    }
 }
 
 /// Solves `a x = b` for symmetric positive definite `a` (overwritten by its Cholesky factor);
@@ -132,6 +151,12 @@ impl Fitted for FittedLinear {
             parameters: Some(self.coefficients.len() + 1),
             ..ModelSize::default()
         }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(&SavedLinear {
+            coefficients: self.coefficients.to_vec(),
+            intercept: self.intercept,
+        })
     }
 }
 

@@ -19,7 +19,8 @@ use ndarray::{s, Array2, ArrayView2, Axis, Zip};
 use serde_json::json;
 
 use super::{
-    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+    check_saved, read_saved, saved_matrix, write_saved, ClassScores, Fitted, Model, ModelError,
+    ModelFacts, ModelRole, ModelSize, Prediction, TrainSet, MAX_SAVED_CLASSES,
 };
 use crate::data::Task;
 
@@ -43,6 +44,18 @@ impl Default for Logistic {
             tolerance: 1e-6,
         }
     }
+}
+
+/// A fitted `logistic` model as saved in a model file (and read by the ONNX export).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SavedLogistic {
+    pub features: usize,
+    /// Class index of each column of `theta` (the classes present in the training rows).
+    pub classes: Vec<usize>,
+    pub n_classes: usize,
+    /// Row-major, `features + 1` rows (the last one the intercepts) × `classes.len()` columns;
+    /// the probabilities are the row-wise softmax of `[x, 1] · theta`.
+    pub theta: Vec<f64>,
 }
 
 /// The fitted weights: rows = features plus a last intercept row, columns = classes present.
@@ -121,6 +134,24 @@ impl Model for Logistic {
             theta,
             classes,
             n_classes,
+        }))
+    }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        let name = self.name();
+        let saved: SavedLogistic = read_saved(name, saved)?;
+        check_saved(
+            name,
+            (2..=MAX_SAVED_CLASSES).contains(&saved.n_classes)
+                && !saved.classes.is_empty()
+                && saved.classes.iter().all(|&c| c < saved.n_classes),
+            "its classes do not lie in 0..n_classes",
+        )?;
+        let rows = saved.features.checked_add(1).unwrap_or(0);
+        let theta = saved_matrix(name, "theta", rows, saved.classes.len(), saved.theta)?;
+        Ok(Box::new(FittedLogistic {
+            theta,
+            classes: saved.classes,
+            n_classes: saved.n_classes,
         }))
     }
 }
@@ -294,6 +325,14 @@ impl Fitted for FittedLogistic {
             parameters: Some(self.theta.len() - fixed),
             ..ModelSize::default()
         }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(&SavedLogistic {
+            features: self.theta.nrows() - 1,
+            classes: self.classes.clone(),
+            n_classes: self.n_classes,
+            theta: self.theta.iter().copied().collect(),
+        })
     }
 }
 

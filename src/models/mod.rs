@@ -19,6 +19,7 @@ mod mlp;
 mod naive_bayes;
 mod random_forest;
 pub mod registry;
+mod saved_trees;
 mod sigmoid_mlp;
 mod sigmoid_net;
 mod smartcore_trees;
@@ -32,7 +33,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::Task;
 
+pub use linear::SavedLinear;
+pub use logistic::SavedLogistic;
 pub use registry::{all_models, default_models, find_model, resolve_model};
+pub use sigmoid_net::{SavedLayer, SavedNetwork};
 
 /// The target of a training or test set.
 #[derive(Debug, Clone, Copy)]
@@ -264,6 +268,15 @@ pub trait Model: Send + Sync {
             self.name()
         )))
     }
+    /// Rebuilds a fitted model from the plain data its [`Fitted::to_saved`] wrote (read from a
+    /// model file: checked for shapes, bounds and finite numbers before use). Models that
+    /// cannot be saved yet refuse.
+    fn load_fitted(&self, _saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        Err(ModelError::new(format!(
+            "{} cannot be loaded from a model file yet",
+            self.name()
+        )))
+    }
 }
 
 /// Parses a `key=value;key=value` settings spec into numbers; an error names the bad pair.
@@ -305,6 +318,73 @@ pub trait Fitted {
     fn tree_structure(&self) -> Option<Vec<TreeStructureNode>> {
         None
     }
+    /// The fitted model as plain data (numbers, names, shapes) for a model file; its
+    /// [`Model::load_fitted`] rebuilds it with identical predictions. Models that cannot be
+    /// saved yet refuse.
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        Err(ModelError::new("this model cannot be saved to a file yet"))
+    }
+}
+
+/// Most classes a loaded model may declare: a bound checked before anything is allocated
+/// from a count read from a file.
+pub const MAX_SAVED_CLASSES: usize = 1 << 16;
+
+/// Writes a model's saved form as plain data.
+pub(crate) fn write_saved(saved: &impl Serialize) -> Result<serde_json::Value, ModelError> {
+    serde_json::to_value(saved)
+        .map_err(|e| ModelError::new(format!("could not write the fitted model: {e}")))
+}
+
+/// Reads a model's saved form; the error names the model and what did not fit.
+pub(crate) fn read_saved<T: serde::de::DeserializeOwned>(
+    model: &str,
+    saved: &serde_json::Value,
+) -> Result<T, ModelError> {
+    T::deserialize(saved)
+        .map_err(|e| ModelError::new(format!("saved {model} model is invalid: {e}")))
+}
+
+/// An error unless `condition` holds, naming the model and the broken rule.
+pub(crate) fn check_saved(model: &str, condition: bool, rule: &str) -> Result<(), ModelError> {
+    if condition {
+        Ok(())
+    } else {
+        Err(ModelError::new(format!(
+            "saved {model} model is invalid: {rule}"
+        )))
+    }
+}
+
+/// An error unless every value is finite.
+pub(crate) fn check_saved_finite<'a>(
+    model: &str,
+    what: &str,
+    values: impl IntoIterator<Item = &'a f64>,
+) -> Result<(), ModelError> {
+    check_saved(
+        model,
+        values.into_iter().all(|v| v.is_finite()),
+        &format!("{what} are not all finite"),
+    )
+}
+
+/// A row-major matrix of a saved model, checked for its shape before it is built.
+pub(crate) fn saved_matrix(
+    model: &str,
+    what: &str,
+    rows: usize,
+    cols: usize,
+    values: Vec<f64>,
+) -> Result<Array2<f64>, ModelError> {
+    check_saved(
+        model,
+        rows.checked_mul(cols) == Some(values.len()),
+        &format!("{what} has {} values, not {rows} x {cols}", values.len()),
+    )?;
+    check_saved_finite(model, what, &values)?;
+    Array2::from_shape_vec((rows, cols), values)
+        .map_err(|e| ModelError::new(format!("saved {model} model is invalid: {what}: {e}")))
 }
 
 /// Fits a classifier on `x` / `labels` and predicts `test`: labels and class scores.

@@ -20,7 +20,8 @@ use ndarray::{Array1, Array2, ArrayView2, Axis};
 use serde_json::json;
 
 use super::{
-    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+    check_saved, check_saved_finite, read_saved, write_saved, ClassScores, Fitted, Model,
+    ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet, MAX_SAVED_CLASSES,
 };
 use crate::data::Task;
 
@@ -41,6 +42,7 @@ impl Default for NaiveBayesModel {
     }
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct FittedNaiveBayes {
     model: GaussianNb<f64, usize>,
     n_classes: usize,
@@ -104,6 +106,56 @@ impl Model for NaiveBayesModel {
             classes_seen: seen.iter().filter(|&&s| s).count(),
         }))
     }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        let name = self.name();
+        // linfa-bayes would panic on a mean or variance of the wrong length: check a mirror of
+        // its serialized form first.
+        #[derive(serde::Deserialize)]
+        struct ClassInfo {
+            prior: f64,
+            theta: Array1<f64>,
+            sigma: Array1<f64>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Model {
+            class_info: HashMap<usize, ClassInfo>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Mirror {
+            model: Model,
+            n_classes: usize,
+            n_features: usize,
+        }
+        let mirror: Mirror = read_saved(name, saved)?;
+        check_saved(
+            name,
+            (2..=MAX_SAVED_CLASSES).contains(&mirror.n_classes)
+                && !mirror.model.class_info.is_empty()
+                && mirror
+                    .model
+                    .class_info
+                    .keys()
+                    .all(|&c| c < mirror.n_classes),
+            "its classes do not lie in 0..n_classes",
+        )?;
+        for info in mirror.model.class_info.values() {
+            check_saved(
+                name,
+                info.theta.len() == mirror.n_features && info.sigma.len() == mirror.n_features,
+                "a class's means or variances do not match the features",
+            )?;
+            check_saved_finite(name, "means", &info.theta)?;
+            check_saved(
+                name,
+                info.sigma.iter().all(|v| v.is_finite() && *v > 0.0)
+                    && info.prior.is_finite()
+                    && info.prior > 0.0,
+                "variances and priors must be positive and finite",
+            )?;
+        }
+        let fitted: FittedNaiveBayes = read_saved(name, saved)?;
+        Ok(Box::new(fitted))
+    }
 }
 
 impl Fitted for FittedNaiveBayes {
@@ -150,6 +202,9 @@ impl Fitted for FittedNaiveBayes {
             parameters: Some(self.classes_seen * (2 * self.n_features + 1)),
             ..ModelSize::default()
         }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(self)
     }
 }
 

@@ -147,6 +147,9 @@ impl Model for RandomForest {
             }))
         }
     }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        super::saved_trees::load_trees(self.name(), saved)
+    }
 }
 
 impl Fitted for FittedClassForest {
@@ -175,6 +178,9 @@ impl Fitted for FittedClassForest {
     fn size(&self) -> ModelSize {
         st::forest_size(&self.trees)
     }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        super::saved_trees::save_class_trees(&self.trees, self.features, self.n_classes)
+    }
 }
 
 impl Fitted for FittedValueForest {
@@ -187,6 +193,9 @@ impl Fitted for FittedValueForest {
     }
     fn size(&self) -> ModelSize {
         st::forest_size(&self.trees)
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        super::saved_trees::save_value_trees(&self.trees, self.features)
     }
 }
 

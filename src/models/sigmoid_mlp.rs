@@ -24,10 +24,10 @@
 use ndarray::{Array2, ArrayView2};
 use serde_json::json;
 
-use super::sigmoid_net::{check_width, one_hot, FittedClassifierNetwork};
+use super::sigmoid_net::{check_width, one_hot, FittedClassifierNetwork, SavedNetwork};
 use super::{
-    parse_settings, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction,
-    TrainSet,
+    check_saved, parse_settings, read_saved, write_saved, Fitted, Model, ModelError, ModelFacts,
+    ModelRole, ModelSize, Prediction, TrainSet,
 };
 use crate::data::Task;
 use crate::nn::{GradientScale, Network, NetworkSettings, OutputActivation};
@@ -160,6 +160,32 @@ impl Model for SigmoidMlp {
             scale,
         }))
     }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        let name = self.name();
+        let saved: SavedNetwork = read_saved(name, saved)?;
+        match (saved.target_mean, saved.target_scale) {
+            (None, None) => Ok(Box::new(saved.into_classifier(name)?)),
+            (Some(mean), Some(scale)) => {
+                let network = saved.to_network(name)?;
+                check_saved(
+                    name,
+                    saved.output == OutputActivation::Linear
+                        && network.outputs() == 1
+                        && mean.is_finite()
+                        && scale.is_finite(),
+                    "a regression network needs one linear output and a finite target scaling",
+                )?;
+                Ok(Box::new(FittedRegressionNetwork {
+                    network,
+                    mean,
+                    scale,
+                }))
+            }
+            _ => Err(ModelError::new(
+                "saved sigmoid-mlp model is invalid: target_mean and target_scale go together",
+            )),
+        }
+    }
 }
 
 /// A trained network with one linear output on the standardized target.
@@ -190,6 +216,13 @@ impl Fitted for FittedRegressionNetwork {
             parameters: Some(self.network.parameter_count()),
             ..ModelSize::default()
         }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(&SavedNetwork {
+            target_mean: Some(self.mean),
+            target_scale: Some(self.scale),
+            ..SavedNetwork::from_network(&self.network)
+        })
     }
 }
 

@@ -18,14 +18,16 @@
 //! The helpers shared with `sigmoid-mlp` (one-hot targets, scores from sigmoid outputs) live
 //! here.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView2};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{
-    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+    check_saved, check_saved_finite, read_saved, saved_matrix, write_saved, ClassScores, Fitted,
+    Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet, MAX_SAVED_CLASSES,
 };
 use crate::data::Task;
-use crate::nn::{GradientScale, Network, NetworkSettings, OutputActivation};
+use crate::nn::{GradientScale, Layer, Network, NetworkSettings, OutputActivation};
 
 /// Smallest output kept before normalising, so that no score is exactly 0.
 const MIN_OUTPUT: f64 = 1e-12;
@@ -101,6 +103,108 @@ impl Model for SigmoidNet {
             .map_err(|e| ModelError::new(format!("sigmoid network: {e}")))?;
         Ok(Box::new(FittedClassifierNetwork(network)))
     }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        let saved: SavedNetwork = read_saved(self.name(), saved)?;
+        Ok(Box::new(saved.into_classifier(self.name())?))
+    }
+}
+
+/// A fitted sigmoid network as saved in a model file (and read by the ONNX export).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedNetwork {
+    /// Input layer first: `output = activation(input · weights + bias)`, sigmoid on every
+    /// layer but a linear output.
+    pub layers: Vec<SavedLayer>,
+    pub output: OutputActivation,
+    /// Regression only: the prediction is `output · target_scale + target_mean`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_scale: Option<f64>,
+}
+
+/// One layer of a [`SavedNetwork`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedLayer {
+    pub inputs: usize,
+    pub outputs: usize,
+    /// Row-major, `inputs` × `outputs`.
+    pub weights: Vec<f64>,
+    pub bias: Option<Vec<f64>>,
+}
+
+impl SavedNetwork {
+    pub(super) fn from_network(network: &Network<f64>) -> Self {
+        SavedNetwork {
+            layers: network
+                .layers
+                .iter()
+                .map(|layer| SavedLayer {
+                    inputs: layer.weights.nrows(),
+                    outputs: layer.weights.ncols(),
+                    weights: layer.weights.iter().copied().collect(),
+                    bias: layer.bias.as_ref().map(|b| b.to_vec()),
+                })
+                .collect(),
+            output: network.output,
+            target_mean: None,
+            target_scale: None,
+        }
+    }
+
+    /// The network, after checking that the layers chain and every number is finite.
+    pub(super) fn to_network(&self, model: &str) -> Result<Network<f64>, ModelError> {
+        check_saved(model, !self.layers.is_empty(), "the network has no layers")?;
+        let chained = self
+            .layers
+            .windows(2)
+            .all(|pair| pair[0].outputs == pair[1].inputs);
+        check_saved(model, chained, "the network's layer widths do not chain")?;
+        let layers = self
+            .layers
+            .iter()
+            .map(|layer| {
+                let weights = saved_matrix(
+                    model,
+                    "layer weights",
+                    layer.inputs,
+                    layer.outputs,
+                    layer.weights.clone(),
+                )?;
+                let bias = match &layer.bias {
+                    Some(bias) => {
+                        check_saved(
+                            model,
+                            bias.len() == layer.outputs,
+                            "a bias does not match its layer",
+                        )?;
+                        check_saved_finite(model, "biases", bias)?;
+                        Some(Array1::from(bias.clone()))
+                    }
+                    None => None,
+                };
+                Ok(Layer { weights, bias })
+            })
+            .collect::<Result<Vec<_>, ModelError>>()?;
+        Ok(Network {
+            layers,
+            output: self.output,
+        })
+    }
+
+    pub(super) fn into_classifier(
+        self,
+        model: &str,
+    ) -> Result<FittedClassifierNetwork, ModelError> {
+        let network = self.to_network(model)?;
+        check_saved(
+            model,
+            self.output == OutputActivation::Sigmoid
+                && (2..=MAX_SAVED_CLASSES).contains(&network.outputs()),
+            "a classifier network needs sigmoid outputs, one per class",
+        )?;
+        Ok(FittedClassifierNetwork(network))
+    }
 }
 
 /// One row per label, 1 in the label's column and 0 elsewhere.
@@ -164,6 +268,9 @@ impl Fitted for FittedClassifierNetwork {
             parameters: Some(self.0.parameter_count()),
             ..ModelSize::default()
         }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(&SavedNetwork::from_network(&self.0))
     }
 }
 

@@ -67,11 +67,11 @@ struct RawNode<O> {
 /// One fitted tree: leaves hold `O` (a class index or a value).
 #[derive(Debug, Clone)]
 pub(super) struct NodeTree<O> {
-    nodes: Vec<Node<O>>,
+    pub(super) nodes: Vec<Node<O>>,
 }
 
 #[derive(Debug, Clone)]
-enum Node<O> {
+pub(super) enum Node<O> {
     Leaf(O),
     Split {
         feature: usize,

@@ -1,0 +1,263 @@
+//! Saving and loading the smartcore tree models (`decision-tree`, `random-forest`) as our own
+//! node lists, and predicting from them without smartcore.
+//!
+//! smartcore's own serialized form is not a format to promise anything about (its field names
+//! are private and change between versions), so a model file holds each tree as parallel
+//! arrays of its nodes. Predictions walk the same nodes smartcore walks (`x <= threshold` goes
+//! low), a forest's class is the first class with the most votes and its value the mean of
+//! its trees' values, summed in tree order, as smartcore 0.7 computes them: the round-trip
+//! test checks that the loaded model predicts bit for bit what the fitted one did.
+
+use ndarray::{Array2, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+use super::smartcore_trees::{self as st, Node, NodeTree};
+use super::{
+    check_saved, read_saved, write_saved, ClassScores, Fitted, ModelError, ModelSize, Prediction,
+    TreeStructureNode, MAX_SAVED_CLASSES,
+};
+
+/// One tree as parallel arrays, node 0 the root. A leaf has `low = high = 0` and its output in
+/// `value`; a split sends `x[feature] <= threshold` to `low`, otherwise to `high` (both after
+/// the node, so a walk always ends).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct SavedTree<O> {
+    feature: Vec<usize>,
+    threshold: Vec<f64>,
+    low: Vec<usize>,
+    high: Vec<usize>,
+    value: Vec<O>,
+}
+
+/// A tree model's saved form: classification or regression trees.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub(super) enum SavedTrees {
+    Classes {
+        features: usize,
+        n_classes: usize,
+        trees: Vec<SavedTree<usize>>,
+    },
+    Values {
+        features: usize,
+        trees: Vec<SavedTree<f64>>,
+    },
+}
+
+fn to_saved_tree<O: Clone + Default>(tree: &NodeTree<O>) -> SavedTree<O> {
+    let mut saved = SavedTree {
+        feature: Vec::new(),
+        threshold: Vec::new(),
+        low: Vec::new(),
+        high: Vec::new(),
+        value: Vec::new(),
+    };
+    for node in &tree.nodes {
+        let (feature, threshold, low, high, value) = match node {
+            Node::Leaf(output) => (0, 0.0, 0, 0, output.clone()),
+            Node::Split {
+                feature,
+                threshold,
+                low,
+                high,
+            } => (*feature, *threshold, *low, *high, O::default()),
+        };
+        saved.feature.push(feature);
+        saved.threshold.push(threshold);
+        saved.low.push(low);
+        saved.high.push(high);
+        saved.value.push(value);
+    }
+    saved
+}
+
+fn from_saved_tree<O: Clone>(
+    model: &str,
+    saved: SavedTree<O>,
+    features: usize,
+    valid_leaf: impl Fn(&O) -> bool,
+) -> Result<NodeTree<O>, ModelError> {
+    let n = saved.feature.len();
+    check_saved(
+        model,
+        n > 0
+            && [
+                saved.threshold.len(),
+                saved.low.len(),
+                saved.high.len(),
+                saved.value.len(),
+            ]
+            .iter()
+            .all(|&len| len == n),
+        "a tree's node arrays are empty or of different lengths",
+    )?;
+    let mut nodes = Vec::with_capacity(n);
+    for (i, value) in saved.value.into_iter().enumerate() {
+        let (low, high) = (saved.low[i], saved.high[i]);
+        if low == 0 && high == 0 {
+            check_saved(model, valid_leaf(&value), "a leaf's output is out of range")?;
+            nodes.push(Node::Leaf(value));
+        } else {
+            check_saved(
+                model,
+                low > i && high > i && low < n && high < n && saved.feature[i] < features,
+                "a split's children or feature are out of range",
+            )?;
+            check_saved(
+                model,
+                saved.threshold[i].is_finite(),
+                "a split threshold is not finite",
+            )?;
+            nodes.push(Node::Split {
+                feature: saved.feature[i],
+                threshold: saved.threshold[i],
+                low,
+                high,
+            });
+        }
+    }
+    Ok(NodeTree { nodes })
+}
+
+/// Saves fitted classification trees (one for a decision tree, many for a forest).
+pub(super) fn save_class_trees(
+    trees: &[NodeTree<usize>],
+    features: usize,
+    n_classes: usize,
+) -> Result<serde_json::Value, ModelError> {
+    write_saved(&SavedTrees::Classes {
+        features,
+        n_classes,
+        trees: trees.iter().map(to_saved_tree).collect(),
+    })
+}
+
+/// Saves fitted regression trees.
+pub(super) fn save_value_trees(
+    trees: &[NodeTree<f64>],
+    features: usize,
+) -> Result<serde_json::Value, ModelError> {
+    write_saved(&SavedTrees::Values {
+        features,
+        trees: trees.iter().map(to_saved_tree).collect(),
+    })
+}
+
+/// Rebuilds saved trees, checking every index before a walk could use it.
+pub(super) fn load_trees(
+    model: &str,
+    saved: &serde_json::Value,
+) -> Result<Box<dyn Fitted>, ModelError> {
+    match read_saved::<SavedTrees>(model, saved)? {
+        SavedTrees::Classes {
+            features,
+            n_classes,
+            trees,
+        } => {
+            check_saved(
+                model,
+                (2..=MAX_SAVED_CLASSES).contains(&n_classes) && !trees.is_empty(),
+                "it needs 2 or more classes and at least one tree",
+            )?;
+            let trees = trees
+                .into_iter()
+                .map(|t| from_saved_tree(model, t, features, |&c| c < n_classes))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Box::new(LoadedClassTrees {
+                trees,
+                features,
+                n_classes,
+            }))
+        }
+        SavedTrees::Values { features, trees } => {
+            check_saved(model, !trees.is_empty(), "it has no trees")?;
+            let trees = trees
+                .into_iter()
+                .map(|t| from_saved_tree(model, t, features, |v: &f64| v.is_finite()))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Box::new(LoadedValueTrees { trees, features }))
+        }
+    }
+}
+
+/// Classification trees read from a model file.
+struct LoadedClassTrees {
+    trees: Vec<NodeTree<usize>>,
+    features: usize,
+    n_classes: usize,
+}
+
+impl Fitted for LoadedClassTrees {
+    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
+        st::check_columns(features, self.features)?;
+        let mut votes = Array2::<f64>::zeros((features.nrows(), self.n_classes));
+        let mut labels = Vec::with_capacity(features.nrows());
+        for (row, mut out) in features.rows().into_iter().zip(votes.rows_mut()) {
+            for tree in &self.trees {
+                out[*tree.leaf(row)] += 1.0;
+            }
+            // smartcore's which_max: the first class with the most votes.
+            labels.push((0..out.len()).fold(0, |b, c| if out[c] > out[b] { c } else { b }));
+        }
+        votes /= self.trees.len() as f64;
+        Ok(Prediction::Classes {
+            labels,
+            scores: Some(ClassScores {
+                values: votes,
+                are_probabilities: true,
+            }),
+        })
+    }
+    fn size(&self) -> ModelSize {
+        st::forest_size(&self.trees)
+    }
+    fn tree_structure(&self) -> Option<Vec<TreeStructureNode>> {
+        match self.trees.as_slice() {
+            [tree] => Some(tree.structure(|&class| class as f64)),
+            _ => None,
+        }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        save_class_trees(&self.trees, self.features, self.n_classes)
+    }
+}
+
+/// Regression trees read from a model file.
+struct LoadedValueTrees {
+    trees: Vec<NodeTree<f64>>,
+    features: usize,
+}
+
+impl Fitted for LoadedValueTrees {
+    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
+        st::check_columns(features, self.features)?;
+        let values = features
+            .rows()
+            .into_iter()
+            .map(|row| match self.trees.as_slice() {
+                [tree] => *tree.leaf(row),
+                trees => {
+                    // smartcore's order: a running sum from zero, then one division.
+                    let mut sum = 0.0;
+                    for tree in trees {
+                        sum += *tree.leaf(row);
+                    }
+                    sum / trees.len() as f64
+                }
+            })
+            .collect();
+        Ok(Prediction::Values(values))
+    }
+    fn size(&self) -> ModelSize {
+        st::forest_size(&self.trees)
+    }
+    fn tree_structure(&self) -> Option<Vec<TreeStructureNode>> {
+        match self.trees.as_slice() {
+            [tree] => Some(tree.structure(|&value| value)),
+            _ => None,
+        }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        save_value_trees(&self.trees, self.features)
+    }
+}
