@@ -14,7 +14,8 @@ pub(crate) struct RawTable {
     pub header_line: u64,
     /// The field delimiter the file was split on (given or sniffed).
     pub delimiter: u8,
-    pub rows: Vec<Vec<String>>,
+    /// One record per row: its fields share one buffer (no `String` per cell).
+    pub rows: Vec<csv::StringRecord>,
     /// The 1-based file line each row starts on.
     pub lines: Vec<u64>,
 }
@@ -131,7 +132,7 @@ pub(crate) fn parse_table(
             )
             .at_line(line));
         }
-        rows.push(record.iter().map(str::to_string).collect());
+        rows.push(record);
         lines.push(line);
     }
     if rows.is_empty() {

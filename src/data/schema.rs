@@ -67,26 +67,48 @@ pub(crate) fn has_decimal_point(cell: &str) -> bool {
 
 /// Numeric when most present cells are numbers: then the others are typos to report, not
 /// categories. A column with no present cells is numeric (it will be imputed).
+#[cfg(test)]
 pub(crate) fn infer_kind<'a>(
     cells: impl Iterator<Item = &'a str>,
     decimal: DecimalMark,
 ) -> (ColumnKind, u32) {
+    let (kind, share, _) = parse_column(cells, decimal);
+    (kind, share)
+}
+
+/// Every cell of a column parsed once (NaN where a cell is missing or not a number; parsed
+/// numbers are never NaN), with the column's kind and the percent of present cells that are
+/// numbers, decided as `infer_kind` documents.
+pub(crate) fn parse_column<'a>(
+    cells: impl Iterator<Item = &'a str>,
+    decimal: DecimalMark,
+) -> (ColumnKind, u32, Vec<f64>) {
     let (mut present, mut numeric) = (0usize, 0usize);
-    for cell in cells.filter(|c| !is_missing_token(c)) {
-        present += 1;
-        if parse_number_with(cell, decimal).is_some() {
-            numeric += 1;
-        }
-    }
+    let values: Vec<f64> = cells
+        .map(|cell| {
+            if is_missing_token(cell) {
+                return f64::NAN;
+            }
+            present += 1;
+            match parse_number_with(cell, decimal) {
+                Some(value) => {
+                    numeric += 1;
+                    value
+                }
+                None => f64::NAN,
+            }
+        })
+        .collect();
     if present == 0 {
-        return (ColumnKind::Numeric, 100);
+        return (ColumnKind::Numeric, 100, values);
     }
     let share = (100 * numeric / present) as u32;
-    if 2 * numeric > present {
-        (ColumnKind::Numeric, share)
+    let kind = if 2 * numeric > present {
+        ColumnKind::Numeric
     } else {
-        (ColumnKind::Categorical, share)
-    }
+        ColumnKind::Categorical
+    };
+    (kind, share, values)
 }
 
 #[cfg(test)]
