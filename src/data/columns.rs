@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::error::ColumnOptionError;
 use super::read::RawTable;
 use super::schema::{
-    has_decimal_comma, has_decimal_point, is_missing_token, parse_column, ColumnKind,
+    has_decimal_comma, has_decimal_point, is_missing_token, parse_columns, ColumnKind,
 };
 use super::{ColumnRef, DataError, DataErrorKind, DecimalMark, LoadOptions};
 
@@ -107,20 +107,32 @@ pub(crate) fn plan_columns(
         decimal,
         decimal_sniffed,
     };
+    // Which columns are features, and which of them need their cells parsed as numbers.
+    let mut candidates = Vec::new();
     for column in 0..headers.len() {
         if column == target || Some(column) == row_names {
             continue;
         }
         if named(&options.drop, column) {
             plan.dropped.push(column);
-            continue;
+        } else {
+            candidates.push(column);
         }
-        let cells = || table.rows.iter().map(move |r| &r[column]);
+    }
+    let to_parse: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&c| !named(&options.categorical, c))
+        .collect();
+    let mut parsed = parse_columns(&table.rows, &to_parse, decimal).into_iter();
+    for column in candidates {
         let forced_numeric = named(&options.numeric, column);
         let (kind, numeric_share, values) = if named(&options.categorical, column) {
             (ColumnKind::Categorical, 0, Vec::new())
         } else {
-            let (kind, share, values) = parse_column(cells(), decimal);
+            let (kind, share, values) = parsed
+                .next()
+                .expect("one parsed column per column that is not forced categorical");
             match kind {
                 _ if forced_numeric => (ColumnKind::Numeric, 100, values),
                 ColumnKind::Numeric => (kind, share, values),
@@ -313,6 +325,7 @@ mod tests {
     }
 
     fn parsed(cells: &[String]) -> Vec<f64> {
+        use crate::data::schema::parse_column;
         parse_column(cells.iter().map(String::as_str), DecimalMark::Point).2
     }
 
