@@ -100,15 +100,15 @@ pub(crate) fn parse_table(
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .trim(csv::Trim::All)
         .from_reader(text);
 
     let mut records = reader.records();
     let mut line_counter = LineCounter::default();
-    let header = match records.next() {
+    let mut header = match records.next() {
         Some(record) => record.map_err(|e| csv_error(path, e))?,
         None => return Err(DataError::file(path, DataErrorKind::Empty)),
     };
+    trim_if_needed(&mut header);
     let header_line = line_counter.line_of(text, &header);
     let headers: Vec<String> = header.iter().map(str::to_string).collect();
     check_headers(path, &headers, header_line, options)?;
@@ -116,7 +116,8 @@ pub(crate) fn parse_table(
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     for record in records {
-        let record = record.map_err(|e| csv_error(path, e))?;
+        let mut record = record.map_err(|e| csv_error(path, e))?;
+        trim_if_needed(&mut record);
         let line = line_counter.line_of(text, &record);
         if record.len() != headers.len() {
             // A lone empty field is a blank-looking line (e.g. whitespace only): skip it.
@@ -145,6 +146,18 @@ pub(crate) fn parse_table(
         rows,
         lines,
     })
+}
+
+/// Trims the whitespace around every field, as the csv crate's `Trim::All` would, but only for
+/// records that have some: the crate's trim copies every record into a new one, which was a
+/// tenth of the load time on a clean numeric file.
+fn trim_if_needed(record: &mut csv::StringRecord) {
+    let padded = record.iter().any(|field| {
+        field.starts_with(char::is_whitespace) || field.ends_with(char::is_whitespace)
+    });
+    if padded {
+        record.trim();
+    }
 }
 
 fn check_headers(
