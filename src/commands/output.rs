@@ -1,7 +1,7 @@
 //! Writing to standard output and standard error without ever panicking.
 //!
 //! `println!` panics when the reader of a pipe has gone (`modelbench models | head -2`). Every
-//! command writes through [`outln!`] and [`out!`] instead: the first failed write to stdout is
+//! command writes through `outln!` and `out!` instead: the first failed write to stdout is
 //! remembered and later writes are skipped, so the command still finishes its work (a comparison
 //! still writes its reports), and `main` then exits quietly with status 141, what a shell shows
 //! for a program stopped by a closed pipe.

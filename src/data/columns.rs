@@ -11,8 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::error::ColumnOptionError;
 use super::read::RawTable;
 use super::schema::{
-    has_decimal_comma, has_decimal_point, infer_kind, is_missing_token, parse_number_with,
-    ColumnKind,
+    has_decimal_comma, has_decimal_point, is_missing_token, parse_columns, ColumnKind,
 };
 use super::{ColumnRef, DataError, DataErrorKind, DecimalMark, LoadOptions};
 
@@ -24,7 +23,7 @@ const PANDAS_INDEX_NAME: &str = "Unnamed: 0";
 pub const MIN_ROWS_FOR_IDENTIFIER: usize = 20;
 
 /// A feature column and how its cells are read.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct FeaturePlan {
     /// Index of the column in the file.
     pub column: usize,
@@ -33,6 +32,9 @@ pub(crate) struct FeaturePlan {
     pub numeric_share: u32,
     /// `--numeric`: non-numbers become missing instead of an error.
     pub forced_numeric: bool,
+    /// Numeric columns: every file row's value, parsed once (NaN where missing or not a
+    /// number). Empty for categorical columns.
+    pub values: Vec<f64>,
 }
 
 /// A numeric column left out because it identifies rows.
@@ -105,25 +107,40 @@ pub(crate) fn plan_columns(
         decimal,
         decimal_sniffed,
     };
+    // Which columns are features, and which of them need their cells parsed as numbers.
+    let mut candidates = Vec::new();
     for column in 0..headers.len() {
         if column == target || Some(column) == row_names {
             continue;
         }
         if named(&options.drop, column) {
             plan.dropped.push(column);
-            continue;
-        }
-        let cells = || table.rows.iter().map(move |r| r[column].as_str());
-        let forced_numeric = named(&options.numeric, column);
-        let (kind, numeric_share) = if named(&options.categorical, column) {
-            (ColumnKind::Categorical, 0)
-        } else if forced_numeric {
-            (ColumnKind::Numeric, 100)
         } else {
-            infer_kind(cells(), decimal)
+            candidates.push(column);
+        }
+    }
+    let to_parse: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&c| !named(&options.categorical, c))
+        .collect();
+    let mut parsed = parse_columns(&table.rows, &to_parse, decimal).into_iter();
+    for column in candidates {
+        let forced_numeric = named(&options.numeric, column);
+        let (kind, numeric_share, values) = if named(&options.categorical, column) {
+            (ColumnKind::Categorical, 0, Vec::new())
+        } else {
+            let (kind, share, values) = parsed
+                .next()
+                .expect("one parsed column per column that is not forced categorical");
+            match kind {
+                _ if forced_numeric => (ColumnKind::Numeric, 100, values),
+                ColumnKind::Numeric => (kind, share, values),
+                ColumnKind::Categorical => (kind, share, Vec::new()),
+            }
         };
         if kind == ColumnKind::Numeric && !named(&options.keep, column) {
-            if let Some(identifier) = identifier_evidence(&headers[column], cells(), decimal) {
+            if let Some(identifier) = identifier_evidence(&headers[column], &values) {
                 plan.identifiers.push(identifier);
                 continue;
             }
@@ -133,6 +150,7 @@ pub(crate) fn plan_columns(
             kind,
             numeric_share,
             forced_numeric,
+            values,
         });
     }
     if plan.features.is_empty() {
@@ -226,7 +244,7 @@ fn is_row_names(table: &RawTable) -> bool {
     table
         .rows
         .iter()
-        .all(|row| !row[0].is_empty() && seen.insert(row[0].as_str()))
+        .all(|row| !row[0].is_empty() && seen.insert(&row[0]))
 }
 
 /// Whether a numeric column identifies rows: every cell present, an integer, and different from
@@ -238,19 +256,15 @@ fn is_row_names(table: &RawTable) -> bool {
 /// row, which is what IDs and row numbers are; the rare integer measurement that happens to be
 /// all different (amounts in whole currency units in a small file) is left out *with a warning
 /// naming it*, and `--keep NAME` brings it back.
-fn identifier_evidence<'a>(
-    name: &str,
-    cells: impl Iterator<Item = &'a str>,
-    decimal: DecimalMark,
-) -> Option<IdentifierColumn> {
+fn identifier_evidence(name: &str, values: &[f64]) -> Option<IdentifierColumn> {
     // Integers beyond 2^53 are not exact in f64: distinctness could not be trusted.
     const EXACT_LIMIT: f64 = 9_007_199_254_740_992.0;
     let mut seen = HashSet::new();
     let mut previous: Option<i64> = None;
     let mut first = None;
     let mut in_order = true;
-    for cell in cells {
-        let value = parse_number_with(cell, decimal)?;
+    for &value in values {
+        // NaN (a missing cell or not a number) fails this test too.
         if value.fract() != 0.0 || value.abs() >= EXACT_LIMIT {
             return None;
         }
@@ -304,10 +318,15 @@ mod tests {
             delimiter,
             rows: rows
                 .iter()
-                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .map(|r| csv::StringRecord::from(r.to_vec()))
                 .collect(),
             lines: (2..2 + rows.len() as u64).collect(),
         }
+    }
+
+    fn parsed(cells: &[String]) -> Vec<f64> {
+        use crate::data::schema::parse_column;
+        parse_column(cells.iter().map(String::as_str), DecimalMark::Point).2
     }
 
     fn numbers(values: impl IntoIterator<Item = i64>) -> Vec<String> {
@@ -334,17 +353,12 @@ mod tests {
             ("too few rows", numbers(1..n), None),
         ];
         for (label, cells, expected) in cases {
-            let found =
-                identifier_evidence("c", cells.iter().map(String::as_str), DecimalMark::Point);
+            let found = identifier_evidence("c", &parsed(&cells));
             assert_eq!(found.map(|i| i.in_order_from), expected, "{label}");
         }
         let mut with_missing = numbers(1..=n + 1);
         with_missing[5] = String::new();
-        let found = identifier_evidence(
-            "c",
-            with_missing.iter().map(String::as_str),
-            DecimalMark::Point,
-        );
+        let found = identifier_evidence("c", &parsed(&with_missing));
         assert!(found.is_none(), "a missing cell: not an identifier");
     }
 

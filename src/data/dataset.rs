@@ -181,7 +181,7 @@ pub(crate) fn build(
     };
     for (r, row) in table.rows.iter().enumerate() {
         let line = table.lines[r];
-        let target_cell = row[target_index].as_str();
+        let target_cell = &row[target_index];
         if is_missing_token(target_cell) {
             if options.missing == MissingPolicy::Error {
                 return Err(missing_error(path, line, target_ref.clone(), target_cell));
@@ -192,15 +192,16 @@ pub(crate) fn build(
         let mut row_has_missing = false;
         for (f, feature) in plan.features.iter().enumerate() {
             let col = feature.column;
-            let cell = row[col].as_str();
+            let cell = &row[col];
             let column = || ColumnRef::new(col, &table.headers[col]);
-            let forced_not_number =
-                feature.forced_numeric && parse_number_with(cell, decimal).is_none();
-            if is_missing_token(cell) || forced_not_number {
+            let missing = is_missing_token(cell);
+            let value = feature.values.get(r).copied().unwrap_or(f64::NAN);
+            let forced_not_number = feature.forced_numeric && !missing && value.is_nan();
+            if missing || forced_not_number {
                 if options.missing == MissingPolicy::Error {
                     return Err(missing_error(path, line, column(), cell));
                 }
-                if !is_missing_token(cell) {
+                if !missing {
                     not_numbers[f] += 1;
                 }
                 row_has_missing = true;
@@ -208,7 +209,7 @@ pub(crate) fn build(
             }
             match feature.kind {
                 ColumnKind::Numeric => {
-                    check_number(path, line, column, cell, feature.numeric_share, decimal)?;
+                    check_number(path, line, column, cell, feature.numeric_share, value)?;
                 }
                 ColumnKind::Categorical => {
                     levels[f].insert(cell);
@@ -273,15 +274,20 @@ pub(crate) fn build(
     let mut features = Array2::<f64>::zeros((kept_rows.len(), feature_names.len()));
     let mut missing_counts = vec![0usize; feature_indices.len()];
     for (out_row, &r) in kept_rows.iter().enumerate() {
-        for (f, &col) in feature_indices.iter().enumerate() {
-            let raw = table.rows[r][col].as_str();
-            let cell = if is_missing_token(raw) {
-                Cell::Missing
-            } else if plan.features[f].kind == ColumnKind::Numeric {
-                // Non-numbers left here are those `--numeric` turned into missing cells.
-                parse_number_with(raw, decimal).map_or(Cell::Missing, Cell::Number)
+        for (f, feature) in plan.features.iter().enumerate() {
+            let cell = if feature.kind == ColumnKind::Numeric {
+                // NaN: a missing cell, or a non-number that `--numeric` made missing.
+                match feature.values.get(r) {
+                    Some(&v) if !v.is_nan() => Cell::Number(v),
+                    _ => Cell::Missing,
+                }
             } else {
-                Cell::Level(level_index[f].get(raw).copied().unwrap_or(0))
+                let raw = &table.rows[r][feature.column];
+                if is_missing_token(raw) {
+                    Cell::Missing
+                } else {
+                    Cell::Level(level_index[f].get(raw).copied().unwrap_or(0))
+                }
             };
             match (&columns[f], cell) {
                 (FeatureColumn::Numeric { index, .. }, Cell::Number(v)) => {
@@ -329,14 +335,14 @@ pub(crate) fn build(
 
     let target_cells: Vec<(&str, u64)> = kept_rows
         .iter()
-        .map(|&r| (table.rows[r][target_index].as_str(), table.lines[r]))
+        .map(|&r| (&table.rows[r][target_index], table.lines[r]))
         .collect();
     let target = build_target(path, &target_ref, &target_cells, options, decimal)?;
     write_warnings(&mut report);
     let row_names = plan.row_names.map(|c| {
         kept_rows
             .iter()
-            .map(|&r| table.rows[r][c].clone())
+            .map(|&r| table.rows[r][c].to_string())
             .collect()
     });
 
@@ -374,19 +380,20 @@ fn check_number(
     column: impl Fn() -> ColumnRef,
     cell: &str,
     numeric_share: u32,
-    decimal: DecimalMark,
+    parsed: f64,
 ) -> Result<f64, DataError> {
     let located = |kind| {
         DataError::file(path, kind)
             .at_line(line)
             .at_column(column())
     };
-    match parse_number_with(cell, decimal) {
-        Some(v) if v.is_finite() => Ok(v),
-        Some(_) => Err(located(DataErrorKind::Infinite {
+    // `parsed` is the cell as `schema::parse_column` read it: NaN when it is not a number.
+    match parsed {
+        v if v.is_finite() => Ok(v),
+        v if v.is_infinite() => Err(located(DataErrorKind::Infinite {
             value: cell.to_string(),
         })),
-        None => Err(located(DataErrorKind::NonNumeric {
+        _ => Err(located(DataErrorKind::NonNumeric {
             value: cell.to_string(),
             numeric_share,
         })),
