@@ -65,7 +65,12 @@ pub fn fit_on_all_rows(
     let fitted = model.fit(&train)?;
     let saved = fitted
         .to_saved()
-        .map_err(|e| ModelError::new(format!("{} cannot be saved: {e}", model.name())))?;
+        .map_err(|e| {
+            ModelError::new(format!(
+                "{} cannot be saved: {e}; save another model with `modelbench fit --model NAME --out FILE`",
+                model.name()
+            ))
+        })?;
     let target = match &dataset.target {
         Target::Classes { names, .. } => SavedTarget::Classification {
             name: dataset.target_name.clone(),
