@@ -171,7 +171,7 @@ pub fn read_new_rows(
         let line = table.lines[r];
         let mut at = 0;
         for (c, column) in schema.columns.iter().enumerate() {
-            let cell = row[sources[c]].as_str();
+            let cell = &row[sources[c]];
             let located = |problem: String| TableError::Cell {
                 path: path.to_path_buf(),
                 line,
@@ -267,7 +267,7 @@ fn read_target(
                 .map(|(i, l)| (l.as_str(), i))
                 .collect();
             for row in &table.rows {
-                let cell = row[index].as_str();
+                let cell = &row[index];
                 cells.push(if is_missing_token(cell) {
                     TargetCell::Missing
                 } else {
@@ -280,7 +280,7 @@ fn read_target(
         }
         SavedTarget::Regression { name } => {
             for (r, row) in table.rows.iter().enumerate() {
-                let cell = row[index].as_str();
+                let cell = &row[index];
                 cells.push(if is_missing_token(cell) {
                     TargetCell::Missing
                 } else {
