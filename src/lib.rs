@@ -16,6 +16,7 @@
 //! - [`commands`]: one function per subcommand, called by the thin binary.
 //! - [`rng`]: the seeded generator behind every random choice.
 
+pub mod analysis;
 pub mod article;
 pub mod cli;
 pub mod commands;
@@ -23,7 +24,6 @@ pub mod data;
 pub mod eval;
 pub mod models;
 pub mod nn;
-pub mod pick;
-pub mod report;
+pub mod render;
 pub mod rng;
 pub mod stats;

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use modelbench::report::fixtures::{sample_document, HOSTILE_HTML};
-use modelbench::report::write::{write_reports, REPORT_HTML};
+use modelbench::render::fixtures::{sample_document, HOSTILE_HTML};
+use modelbench::render::write::{write_reports, REPORT_HTML};
 
 /// The browser binary: `$MODELBENCH_CHROMIUM`, else `chromium` or `chromium-browser` on PATH.
 fn find_chromium() -> Option<PathBuf> {

@@ -9,10 +9,11 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::analysis::summary;
 use crate::cli::CompareArgs;
 use crate::eval::cell::CellStatus;
 use crate::eval::runner::{self, CompareSettings, Isolation, ModelSelection, RunEvent};
-use crate::report::{summary, table};
+use crate::render::table;
 
 pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let executable =

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
+use crate::analysis::recommend::{self as pick, Recommendation};
 use crate::cli::PickArgs;
 use crate::eval::runner::{self, CompareSettings, Isolation, ModelSelection, RunEvent};
-use crate::pick::{self, Recommendation};
 
 /// Models in the order a budget should run them: cheap and quick first.
 const CHEAP_FIRST: [&str; 13] = [

@@ -6,9 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use crate::analysis::analyse as analysis;
+use crate::analysis::document::{ReportDocument, REPORT_FORMAT_VERSION};
 use crate::eval::results::{read_log, RunResults};
-use crate::report::document::{ReportDocument, REPORT_FORMAT_VERSION};
-use crate::report::{analysis, manifest, write};
+use crate::render::{manifest, write};
 
 pub fn run(file: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     let document = load_document(file)?;

@@ -1,8 +1,8 @@
 //! Number formats and row order shared by the Markdown and HTML renderers, so both show the
 //! same numbers the same way. Nothing here escapes text: each renderer escapes for its format.
 
-use super::document::{DatasetAnalysis, ModelComparison};
-use super::summary::{MeanSd, ModelSummary};
+use crate::analysis::document::{DatasetAnalysis, ModelComparison};
+use crate::analysis::summary::{MeanSd, ModelSummary};
 use crate::stats::{CorrectedTTest, RopeProbabilities};
 
 /// How a model compares with the best model of its dataset.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::analysis::{fold_scores, fold_sizes, main_cells, BASELINES, NETWORKS};
+use super::analyse::{fold_scores, fold_sizes, main_cells, BASELINES, NETWORKS};
 use super::document::{
     Claims, Curve, DatasetAnalysis, FitTimeRatio, GridPoint, LearningCurves, ModelInterval,
     NamedText, NamedValue, TreeNode, TreeView, TuningSpread,

@@ -9,12 +9,12 @@
 
 use std::collections::BTreeMap;
 
-use super::document::{
+use crate::analysis::document::{
     Claims, CrossDatasetRanking, Curve, DatasetAnalysis, FitTimeRatio, GridPoint, LearningCurves,
     Manifest, ManifestDataset, ModelComparison, ModelInterval, NamedText, NamedValue,
     ReportDocument, TreeNode, TreeView, TuningSpread, REPORT_FORMAT_VERSION,
 };
-use super::summary::{describe_size, summarize};
+use crate::analysis::summary::{describe_size, summarize};
 use crate::data::{LoadOptions, Task};
 use crate::eval::cell::{CellKey, CellResult, CellStatus, FoldScores, Measurement};
 use crate::eval::metrics::{ClassificationMetrics, RegressionMetrics};

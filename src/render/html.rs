@@ -7,11 +7,11 @@
 //! A chart that cannot be drawn becomes a visible note, never a panic.
 
 use super::charts::{self, ChartError, TREE_DRAWN_DEPTH};
-use super::document::{
+use super::format::{self, Mark};
+use crate::analysis::document::{
     Claims, CrossDatasetRanking, DatasetAnalysis, Manifest, ReportDocument, TreeNode,
 };
-use super::format::{self, Mark};
-use super::summary::describe_size;
+use crate::analysis::summary::describe_size;
 use crate::data::Task;
 
 const TEMPLATE: &str = include_str!("template.html");
@@ -448,7 +448,7 @@ fn manifest_section(out: &mut String, m: &Manifest) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixtures::{sample_document, HOSTILE_FORMULA, HOSTILE_HTML};
+    use crate::render::fixtures::{sample_document, HOSTILE_FORMULA, HOSTILE_HTML};
 
     #[test]
     fn escaping_by_hand() {

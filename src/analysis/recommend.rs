@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::analysis::{BASELINES, NETWORKS};
-use crate::report::document::{DatasetAnalysis, ModelComparison};
-use crate::report::summary::{describe_size, ModelSummary};
+use super::analyse::{BASELINES, NETWORKS};
+use super::document::{DatasetAnalysis, ModelComparison};
+use super::summary::{describe_size, ModelSummary};
 
 /// Most readable first: used to break near-ties in cost.
 const READABILITY: [&str; 12] = [

@@ -6,9 +6,11 @@
 //! that came from user data goes through [`escape_markdown`] (or, for the tree's rules, a code
 //! block whose fence is longer than any run of backticks inside). No charts: see `report.html`.
 
-use super::document::{Claims, CrossDatasetRanking, DatasetAnalysis, Manifest, ReportDocument};
 use super::format::{self, Mark};
-use super::summary::describe_size;
+use crate::analysis::document::{
+    Claims, CrossDatasetRanking, DatasetAnalysis, Manifest, ReportDocument,
+};
+use crate::analysis::summary::describe_size;
 use crate::data::Task;
 
 /// Renders the whole report.
@@ -218,7 +220,7 @@ fn claims_section(out: &mut String, task: Task, claims: &Claims) {
             let leaves = tree
                 .nodes
                 .iter()
-                .filter(|n| matches!(n, super::document::TreeNode::Leaf { .. }))
+                .filter(|n| matches!(n, crate::analysis::document::TreeNode::Leaf { .. }))
                 .count();
             out.push_str(&format!(
                 "The tree fitted on all rows has {} nodes ({leaves} leaves); `report.html` \
@@ -441,7 +443,7 @@ fn manifest_section(out: &mut String, manifest: &Manifest) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixtures::{sample_document, HOSTILE_FORMULA, HOSTILE_HTML};
+    use crate::render::fixtures::{sample_document, HOSTILE_FORMULA, HOSTILE_HTML};
 
     /// The lines outside fenced code blocks (where Markdown would interpret text).
     fn outside_code_blocks(markdown: &str) -> String {

@@ -12,9 +12,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::document::{CrossDatasetRanking, LearningCurves, TreeNode, TreeView};
 use super::format::shorten;
-use super::summary::ModelSummary;
+use crate::analysis::document::{CrossDatasetRanking, LearningCurves, TreeNode, TreeView};
+use crate::analysis::summary::ModelSummary;
 use crate::stats::nemenyi_groups;
 
 /// The tree drawing shows this many levels of splits; deeper nodes are summarised.
@@ -520,7 +520,7 @@ pub fn critical_difference(ranking: &CrossDatasetRanking) -> Result<String, Char
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixtures::{sample_document, HOSTILE_HTML};
+    use crate::render::fixtures::{sample_document, HOSTILE_HTML};
 
     #[test]
     fn plotters_escapes_text_in_svg() {

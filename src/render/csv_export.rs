@@ -9,7 +9,7 @@
 
 use anyhow::Context;
 
-use super::document::ReportDocument;
+use crate::analysis::document::ReportDocument;
 use crate::eval::cell::{CellStatus, FoldScores};
 
 const HEADER: [&str; 22] = [
@@ -131,7 +131,7 @@ fn status_word(status: CellStatus) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixtures::{sample_document, HOSTILE_FORMULA};
+    use crate::render::fixtures::{sample_document, HOSTILE_FORMULA};
 
     fn parsed(text: &str) -> Vec<csv::StringRecord> {
         csv::Reader::from_reader(text.as_bytes())

@@ -1,7 +1,7 @@
 //! The terminal table of one dataset: a row per model, best first, with the baseline marked.
 
 use super::format;
-use super::summary::{describe_size, ModelSummary};
+use crate::analysis::summary::{describe_size, ModelSummary};
 use crate::data::Task;
 use crate::eval::results::DatasetRecord;
 
