@@ -4,7 +4,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Counts live heap bytes, so the worker can report each fit's peak heap.
+#[global_allocator]
+static ALLOCATOR: modelbench::eval::heap::CountingAllocator =
+    modelbench::eval::heap::CountingAllocator;
+
 fn main() -> ExitCode {
+    modelbench::eval::heap::CountingAllocator::mark_installed();
     let cli = modelbench::cli::Cli::parse();
     match modelbench::commands::run(cli) {
         Ok(code) => code,

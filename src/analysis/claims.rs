@@ -1,39 +1,34 @@
-//! The article's reasons a network is often the wrong choice, each answered with a number from
-//! this run, and the verdict that weighs them: does the network earn its cost on this data?
+//! The article's reasons a network is often the wrong choice, each answered with numbers from
+//! this run. Models are told apart by their recorded role, never by name.
 
 use std::collections::BTreeMap;
 
-use super::analyse::{fold_scores, fold_sizes, main_cells, BASELINES, NETWORKS};
+use super::analyse::fold_sizes;
 use super::document::{
-    Claims, Curve, DatasetAnalysis, FitTimeRatio, GridPoint, LearningCurves, ModelInterval,
-    NamedText, NamedValue, TreeNode, TreeView, TuningSpread,
+    Claims, CostRatio, Curve, CurveDifference, GridPoint, LearningCurves, ModelInterval, NamedSize,
+    NamedValue, Overtaking, OvertakingAnswer, TreeNode, TreeView, TuningSpread,
 };
-use super::summary::{describe_size, ModelSummary};
+use super::summary::ModelSummary;
 use crate::eval::cell::{CellResult, FoldScores};
-use crate::eval::experiments::{tuning_grid, LEARNING_CURVE_PERCENTS};
-use crate::eval::results::{DatasetRecord, RunResults};
+use crate::eval::experiments::LEARNING_CURVE_PERCENTS;
+use crate::eval::results::{DatasetRecord, ModelRole, RunResults};
 use crate::models::TreeStructureNode;
 use crate::stats;
-
-/// The tree's rules are printed down to this depth.
-const RULES_MAX_DEPTH: usize = 6;
 
 /// Measures the seven claims on one dataset.
 pub fn measure(results: &RunResults, record: &DatasetRecord, summaries: &[ModelSummary]) -> Claims {
     let ran: Vec<&ModelSummary> = summaries.iter().filter(|s| s.headline.is_some()).collect();
-    let tree = first_tree(results, record);
     Claims {
         sizes: ran
             .iter()
             .filter_map(|s| {
-                s.size.as_ref().map(|size| NamedText {
+                s.size.as_ref().map(|size| NamedSize {
                     model: s.model.clone(),
-                    text: describe_size(size),
+                    size: size.clone(),
                 })
             })
             .collect(),
-        tree_rules: tree.as_ref().map(|t| rules_text(t, RULES_MAX_DEPTH)),
-        tree,
+        tree: first_tree(results, record, summaries),
         overfitting: ran
             .iter()
             .filter_map(|s| {
@@ -47,8 +42,8 @@ pub fn measure(results: &RunResults, record: &DatasetRecord, summaries: &[ModelS
             .iter()
             .filter_map(|s| interval(results, record, s))
             .collect(),
-        fit_time_ratios: fit_time_ratios(&ran),
-        tuning: tuning(results, record),
+        cost_ratios: cost_ratios(&ran),
+        tuning: tuning(results, record, summaries),
         learning_curves: learning_curves(results, record, &ran),
     }
 }
@@ -59,12 +54,14 @@ fn interval(
     record: &DatasetRecord,
     summary: &ModelSummary,
 ) -> Option<ModelInterval> {
-    let scores: Vec<f64> = fold_scores(results, &record.name, &summary.model)
+    let scores: Vec<f64> = results
+        .fold_scores(&record.name, &summary.model)
         .into_values()
         .collect();
     let (n_train, n_test) = fold_sizes(record);
     let test = stats::corrected_t_test(&scores, n_train, n_test, 0.95)?;
-    let briers: Vec<f64> = main_cells(results, &record.name, &summary.model)
+    let briers: Vec<f64> = results
+        .main_cells(&record.name, &summary.model)
         .filter_map(|c| match &c.measurement.as_ref()?.scores {
             FoldScores::Classification { test, .. } => test.brier,
             FoldScores::Regression { .. } => None,
@@ -79,17 +76,23 @@ fn interval(
     })
 }
 
-fn fit_time_ratios(ran: &[&ModelSummary]) -> Vec<FitTimeRatio> {
+fn is_network(s: &ModelSummary) -> bool {
+    s.role == ModelRole::Network
+}
+
+fn is_other(s: &ModelSummary) -> bool {
+    s.role != ModelRole::Network && s.role != ModelRole::Baseline
+}
+
+fn cost_ratios(ran: &[&ModelSummary]) -> Vec<CostRatio> {
     let mut ratios = Vec::new();
-    for network in ran.iter().filter(|s| NETWORKS.contains(&s.model.as_str())) {
-        let Some(network_ms) = network.fit_ms.map(|m| m.mean) else {
+    for network in ran.iter().filter(|s| is_network(s)) {
+        let Some(network_ms) = network.cost_ms else {
             continue;
         };
-        for other in ran.iter().filter(|s| {
-            !NETWORKS.contains(&s.model.as_str()) && !BASELINES.contains(&s.model.as_str())
-        }) {
-            if let Some(other_ms) = other.fit_ms.map(|m| m.mean).filter(|&ms| ms > 0.0) {
-                ratios.push(FitTimeRatio {
+        for other in ran.iter().filter(|s| is_other(s)) {
+            if let Some(other_ms) = other.cost_ms.filter(|&ms| ms > 0.0) {
+                ratios.push(CostRatio {
                     network: network.model.clone(),
                     other: other.model.clone(),
                     ratio: network_ms / other_ms,
@@ -100,10 +103,9 @@ fn fit_time_ratios(ran: &[&ModelSummary]) -> Vec<FitTimeRatio> {
     ratios
 }
 
-/// Mean score of the cells matching `keep` (first repeat only, as the experiments run).
+/// Mean score and mean training rows of the cells that ran (every repeat given).
 fn mean_of<'a>(cells: impl Iterator<Item = &'a CellResult>) -> Option<(f64, usize)> {
     let measured: Vec<(f64, usize)> = cells
-        .filter(|c| c.key.repeat == 0)
         .filter_map(|c| {
             c.measurement
                 .as_ref()
@@ -119,42 +121,58 @@ fn mean_of<'a>(cells: impl Iterator<Item = &'a CellResult>) -> Option<(f64, usiz
     Some((score, rows))
 }
 
-fn cells_of<'a>(
-    results: &'a RunResults,
-    dataset: &'a str,
-    model: &'a str,
-) -> impl Iterator<Item = &'a CellResult> + 'a {
-    results
-        .cells
-        .iter()
-        .filter(move |c| c.key.dataset == dataset && c.key.model == model)
-}
-
-fn tuning(results: &RunResults, record: &DatasetRecord) -> Option<TuningSpread> {
-    let grid = |model: &str, default_label: &str| -> Vec<GridPoint> {
-        let mut points = Vec::new();
-        if let Some((mean, _)) =
-            mean_of(cells_of(results, &record.name, model).filter(|c| c.key.is_main()))
-        {
+/// The first model of `role_ok` that ran a tuning grid: its defaults and every grid setting.
+fn grid_of(
+    results: &RunResults,
+    record: &DatasetRecord,
+    summaries: &[ModelSummary],
+    role_ok: fn(&ModelSummary) -> bool,
+) -> Vec<GridPoint> {
+    let Some(model) = summaries.iter().filter(|s| role_ok(s)).find(|s| {
+        results
+            .cells_of(&record.name, &s.model)
+            .any(|c| c.key.setting.is_some())
+    }) else {
+        return Vec::new();
+    };
+    let mut points = Vec::new();
+    if let Some((mean, _)) = mean_of(
+        results
+            .cells_of(&record.name, &model.model)
+            .filter(|c| c.key.is_main() && c.key.repeat == 0),
+    ) {
+        points.push(GridPoint {
+            label: format!("{} defaults", model.model),
+            mean,
+        });
+    }
+    let mut specs: Vec<&str> = results
+        .cells_of(&record.name, &model.model)
+        .filter_map(|c| c.key.setting.as_deref())
+        .collect();
+    specs.sort_unstable();
+    specs.dedup();
+    for spec in specs {
+        let matching = results
+            .cells_of(&record.name, &model.model)
+            .filter(|c| c.key.setting.as_deref() == Some(spec));
+        if let Some((mean, _)) = mean_of(matching) {
             points.push(GridPoint {
-                label: default_label.to_string(),
+                label: spec.replace(';', ", "),
                 mean,
             });
         }
-        for spec in tuning_grid(model) {
-            let matching = cells_of(results, &record.name, model)
-                .filter(|c| c.key.setting.as_deref() == Some(spec));
-            if let Some((mean, _)) = mean_of(matching) {
-                points.push(GridPoint {
-                    label: spec.replace(';', ", "),
-                    mean,
-                });
-            }
-        }
-        points
-    };
-    let network = grid("sigmoid-mlp", "defaults (hidden=32, lr_scale=1)");
-    let tree = grid("decision-tree", "defaults (no depth limit)");
+    }
+    points
+}
+
+fn tuning(
+    results: &RunResults,
+    record: &DatasetRecord,
+    summaries: &[ModelSummary],
+) -> Option<TuningSpread> {
+    let network = grid_of(results, record, summaries, is_network);
+    let tree = grid_of(results, record, summaries, is_other);
     // Only the defaults ran: no grid to speak of.
     (network.len() > 1 || tree.len() > 1).then_some(TuningSpread { network, tree })
 }
@@ -175,13 +193,14 @@ fn learning_curves(
         let mut rows = Vec::new();
         for &percent in &LEARNING_CURVE_PERCENTS {
             let point = mean_of(
-                cells_of(results, &record.name, &summary.model)
+                results
+                    .cells_of(&record.name, &summary.model)
                     .filter(|c| c.key.train_percent == Some(percent)),
             );
             scores.push(point.map(|p| p.0));
             rows.push(point.map_or(0, |p| p.1));
         }
-        let full = mean_of(main_cells(results, &record.name, &summary.model));
+        let full = mean_of(results.main_cells(&record.name, &summary.model));
         scores.push(full.map(|p| p.0));
         rows.push(full.map_or(0, |p| p.1));
         if scores[..LEARNING_CURVE_PERCENTS.len()]
@@ -198,53 +217,114 @@ fn learning_curves(
     if curves.is_empty() {
         return None;
     }
-    let network_overtakes_at_rows = overtaking_point(&curves);
+    let overtaking = overtaking(results, record, ran);
     Some(LearningCurves {
         fractions,
         curves,
-        network_overtakes_at_rows,
+        overtaking,
     })
 }
 
-/// The smallest training size at which the best network beats the simple model that is best
-/// on the whole training fold; `None` if it never does.
-fn overtaking_point(curves: &[Curve]) -> Option<usize> {
-    let is_simple = |c: &&Curve| {
-        !NETWORKS.contains(&c.model.as_str()) && !BASELINES.contains(&c.model.as_str())
+/// Claim 7 with every repeat that ran: the best network (by its full-size score) against the
+/// best non-baseline non-network, paired fold by fold at each training size.
+fn overtaking(
+    results: &RunResults,
+    record: &DatasetRecord,
+    ran: &[&ModelSummary],
+) -> Option<Overtaking> {
+    let score = |s: &&&ModelSummary| s.headline.map_or(f64::NEG_INFINITY, |h| h.mean);
+    let by_score = |a: &&&ModelSummary, b: &&&ModelSummary| {
+        score(a)
+            .total_cmp(&score(b))
+            .then_with(|| b.model.cmp(&a.model))
     };
-    let best_simple = curves.iter().filter(is_simple).max_by(|a, b| {
-        a.scores
-            .last()
-            .copied()
-            .flatten()
-            .unwrap_or(f64::NEG_INFINITY)
-            .total_cmp(
-                &b.scores
-                    .last()
-                    .copied()
-                    .flatten()
-                    .unwrap_or(f64::NEG_INFINITY),
-            )
-    })?;
-    let networks: Vec<&Curve> = curves
+    let network = ran.iter().filter(|s| is_network(s)).max_by(by_score)?;
+    let other = ran.iter().filter(|s| is_other(s)).max_by(by_score)?;
+    let (_, n_test) = fold_sizes(record);
+    let keyed = |model: &str, percent: Option<u8>| -> BTreeMap<(usize, usize), (f64, usize)> {
+        results
+            .cells_of(&record.name, model)
+            .filter(|c| c.key.setting.is_none() && c.key.train_percent == percent)
+            .filter_map(|c| {
+                let m = c.measurement.as_ref()?;
+                Some((
+                    (c.key.repeat, c.key.fold),
+                    (m.scores.headline(), m.train_rows),
+                ))
+            })
+            .collect()
+    };
+    let sizes = LEARNING_CURVE_PERCENTS
         .iter()
-        .filter(|c| NETWORKS.contains(&c.model.as_str()))
-        .collect();
-    (0..best_simple.scores.len()).find_map(|i| {
-        let simple = best_simple.scores[i]?;
-        let network = networks
+        .map(|&p| Some(p))
+        .chain([None]);
+    let mut points = Vec::new();
+    for percent in sizes {
+        let a = keyed(&network.model, percent);
+        let b = keyed(&other.model, percent);
+        let paired: Vec<(f64, usize)> = a
             .iter()
-            .filter_map(|c| c.scores[i])
-            .fold(f64::NEG_INFINITY, f64::max);
-        (network > simple).then_some(best_simple.rows[i])
+            .filter_map(|(key, (sa, rows))| b.get(key).map(|(sb, _)| (sa - sb, *rows)))
+            .collect();
+        if paired.is_empty() {
+            continue;
+        }
+        let differences: Vec<f64> = paired.iter().map(|p| p.0).collect();
+        let rows = paired.iter().map(|p| p.1).sum::<usize>() / paired.len();
+        let test = stats::corrected_t_test(&differences, rows.max(1), n_test, 0.95);
+        points.push(CurveDifference {
+            rows,
+            mean_difference: differences.iter().sum::<f64>() / differences.len() as f64,
+            ci_low: test.map(|t| t.ci_low),
+            ci_high: test.map(|t| t.ci_high),
+            folds: differences.len(),
+        });
+    }
+    // Without the full-size point there is nothing to say about overtaking.
+    if points.len() < 2 || points.last().is_none() {
+        return None;
+    }
+    Some(Overtaking {
+        network: network.model.clone(),
+        other: other.model.clone(),
+        answer: overtaking_answer(&points),
+        points,
     })
 }
 
-/// The decision tree of the first fold of the first repeat, with names.
-fn first_tree(results: &RunResults, record: &DatasetRecord) -> Option<TreeView> {
-    let cell = main_cells(results, &record.name, "decision-tree")
-        .find(|c| c.key.repeat == 0 && c.key.fold == 0)?;
-    let nodes = cell.measurement.as_ref()?.tree.as_ref()?;
+/// "Overtakes from N rows" only if ahead at N and at every larger size through the full set.
+pub fn overtaking_answer(points: &[CurveDifference]) -> OvertakingAnswer {
+    let ahead = |p: &CurveDifference| p.mean_difference > 0.0;
+    let trailing_ahead = points.iter().rev().take_while(|p| ahead(p)).count();
+    if trailing_ahead == points.len() {
+        return OvertakingAnswer::AheadAtEverySize;
+    }
+    if trailing_ahead > 0 {
+        return OvertakingAnswer::OvertakesFrom {
+            rows: points[points.len() - trailing_ahead].rows,
+        };
+    }
+    match points.iter().filter(|p| ahead(p)).map(|p| p.rows).max() {
+        Some(largest_ahead_rows) => OvertakingAnswer::AheadOnlyAtSmallSizes { largest_ahead_rows },
+        None => OvertakingAnswer::NeverOvertakes,
+    }
+}
+
+/// The first single tree recorded (the most readable model that has one, on the first fold
+/// that kept it), with feature and class names.
+fn first_tree(
+    results: &RunResults,
+    record: &DatasetRecord,
+    summaries: &[ModelSummary],
+) -> Option<TreeView> {
+    let mut by_readability: Vec<&ModelSummary> = summaries.iter().collect();
+    by_readability.sort_by_key(|s| s.readability_rank);
+    let (cell, measurement, nodes) = by_readability.iter().find_map(|s| {
+        results.main_cells(&record.name, &s.model).find_map(|c| {
+            let m = c.measurement.as_ref()?;
+            Some((c, m, m.tree.as_ref()?))
+        })
+    })?;
     let feature = |i: usize| {
         record
             .feature_names
@@ -264,6 +344,10 @@ fn first_tree(results: &RunResults, record: &DatasetRecord) -> Option<TreeView> 
         }
     };
     Some(TreeView {
+        model: cell.key.model.clone(),
+        repeat: cell.key.repeat,
+        fold: cell.key.fold,
+        train_rows: measurement.train_rows,
         nodes: nodes
             .iter()
             .map(|n| match n {
@@ -286,157 +370,59 @@ fn first_tree(results: &RunResults, record: &DatasetRecord) -> Option<TreeView> 
     })
 }
 
-/// The tree as nested if/else rules, down to `max_depth` levels.
-pub fn rules_text(tree: &TreeView, max_depth: usize) -> String {
-    let mut out = String::new();
-    let mut truncated = false;
-    write_rules(tree, 0, 0, max_depth, &mut out, &mut truncated);
-    if truncated {
-        out.push_str(&format!("(rules below depth {max_depth} are left out)\n"));
-    }
-    out
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn write_rules(
-    tree: &TreeView,
-    node: usize,
-    depth: usize,
-    max_depth: usize,
-    out: &mut String,
-    truncated: &mut bool,
-) {
-    let indent = "  ".repeat(depth);
-    match tree.nodes.get(node) {
-        Some(TreeNode::Leaf { prediction }) => {
-            out.push_str(&format!("{indent}predict {prediction}\n"))
-        }
-        Some(TreeNode::Split { .. }) if depth >= max_depth => {
-            *truncated = true;
-            out.push_str(&format!("{indent}...\n"));
-        }
-        Some(TreeNode::Split {
-            feature,
-            threshold,
-            left,
-            right,
-        }) => {
-            out.push_str(&format!("{indent}if {feature} <= {threshold:.4}:\n"));
-            write_rules(tree, *left, depth + 1, max_depth, out, truncated);
-            out.push_str(&format!("{indent}else:\n"));
-            write_rules(tree, *right, depth + 1, max_depth, out, truncated);
-        }
-        None => out.push_str(&format!("{indent}(missing node {node})\n")),
-    }
-}
-
-/// One paragraph: does the network earn its cost here?
-pub fn verdict(analysis: &DatasetAnalysis) -> String {
-    let Some(best) = &analysis.best else {
-        return "No model completed every fold, so there is nothing to weigh.".to_string();
-    };
-    let mean_of = |model: &str| {
-        analysis
-            .summaries
+    fn points(differences: &[(usize, f64)]) -> Vec<CurveDifference> {
+        differences
             .iter()
-            .find(|s| s.model == model)
-            .and_then(|s| s.headline)
-            .map(|h| h.mean)
-    };
-    let fit_of = |model: &str| {
-        analysis
-            .summaries
-            .iter()
-            .find(|s| s.model == model)
-            .and_then(|s| s.fit_ms)
-            .map(|m| m.mean)
-    };
-    let comparison = |model: &str| analysis.comparisons.iter().find(|c| c.model == model);
-    let networks: Vec<&str> = NETWORKS
-        .iter()
-        .copied()
-        .filter(|n| mean_of(n).is_some())
-        .collect();
-    let Some(network) = networks.iter().copied().max_by(|a, b| {
-        mean_of(a)
-            .unwrap_or(0.0)
-            .total_cmp(&mean_of(b).unwrap_or(0.0))
-    }) else {
-        return format!(
-            "{best} is best; no network completed its folds, so its cost cannot be weighed here."
-        );
-    };
-    let score = &analysis.score_name;
-    let pp = |d: f64| {
-        if analysis.score_name == "accuracy" {
-            format!("{:+.1} pp", 100.0 * d)
-        } else {
-            format!("{d:+.3}")
-        }
-    };
-    // The cheapest simple model that is neither significantly nor practically worse than the best.
-    let simple: Vec<&ModelSummary> = analysis
-        .summaries
-        .iter()
-        .filter(|s| !NETWORKS.contains(&s.model.as_str()) && !BASELINES.contains(&s.model.as_str()))
-        .filter(|s| {
-            comparison(&s.model).is_some_and(|c| !c.significantly_worse && c.not_practically_worse)
-        })
-        .collect();
-    let cheapest = simple.iter().min_by(|a, b| {
-        fit_of(&a.model)
-            .unwrap_or(f64::INFINITY)
-            .total_cmp(&fit_of(&b.model).unwrap_or(f64::INFINITY))
-    });
-    let network_note = match comparison(network) {
-        Some(c) if network != best => format!(
-            "The best network, {network}, scores {} {score}, {} against {best}{}",
-            fmt_score(mean_of(network)),
-            pp(c.test.map_or(0.0, |t| t.mean_difference)),
-            c.test
-                .map_or(String::new(), |t| format!(" (p = {:.3})", t.p_value)),
-        ),
-        _ => format!(
-            "{network} is the best model at {} {score}",
-            fmt_score(mean_of(network))
-        ),
-    };
-    match cheapest {
-        Some(simple_model) => {
-            let ratio = match (fit_of(network), fit_of(&simple_model.model)) {
-                (Some(n), Some(s)) if s > 0.0 => format!(" and trains {:.0}x faster", n / s),
-                _ => String::new(),
-            };
-            if simple_model.model == *best {
-                format!(
-                    "{network_note}. {best} is the best model ({} {score}){ratio}, so the network does not earn its cost here.",
-                    fmt_score(mean_of(best)),
-                )
-            } else {
-                format!(
-                    "{network_note}. {} is not significantly or practically worse than the best ({} {score}){ratio}, so the network does not earn its cost here.",
-                    simple_model.model,
-                    fmt_score(mean_of(&simple_model.model)),
-                )
-            }
-        }
-        None if network == best => format!(
-            "{network_note}, and every simple model is significantly or practically worse: the network earns its cost here."
-        ),
-        None => format!(
-            "{network_note}. No simple model matches {best} either, so the choice is {best} on accuracy; the network does not earn its cost here."
-        ),
+            .map(|&(rows, mean_difference)| CurveDifference {
+                rows,
+                mean_difference,
+                ci_low: Some(mean_difference - 0.02),
+                ci_high: Some(mean_difference + 0.02),
+                folds: 5,
+            })
+            .collect()
     }
-}
 
-fn fmt_score(value: Option<f64>) -> String {
-    value.map_or("-".to_string(), |v| format!("{v:.3}"))
-}
-
-/// Fit-time ratio lookup used by `pick` (network median / other median).
-pub fn ratio_lookup(claims: &Claims) -> BTreeMap<(String, String), f64> {
-    claims
-        .fit_time_ratios
-        .iter()
-        .map(|r| ((r.network.clone(), r.other.clone()), r.ratio))
-        .collect()
+    /// One row per answer of claim 7; the last point is the full training fold.
+    #[test]
+    fn overtaking_answers() {
+        type Case<'a> = (&'a str, &'a [(usize, f64)], OvertakingAnswer);
+        let cases: [Case; 5] = [
+            (
+                // breast_cancer in the issue: ahead at 46 rows once, behind at the full size.
+                "ahead once early, behind at the full size",
+                &[(46, 0.01), (114, -0.002), (228, -0.01), (455, -0.01)],
+                OvertakingAnswer::AheadOnlyAtSmallSizes {
+                    largest_ahead_rows: 46,
+                },
+            ),
+            (
+                "ahead from the middle through the full size",
+                &[(46, -0.02), (114, 0.001), (228, 0.004), (455, 0.01)],
+                OvertakingAnswer::OvertakesFrom { rows: 114 },
+            ),
+            (
+                "ahead, behind, then ahead again: overtakes only from the last crossing",
+                &[(46, 0.02), (114, -0.01), (228, 0.004), (455, 0.01)],
+                OvertakingAnswer::OvertakesFrom { rows: 228 },
+            ),
+            (
+                "never ahead",
+                &[(46, -0.02), (114, -0.01), (228, 0.0), (455, -0.01)],
+                OvertakingAnswer::NeverOvertakes,
+            ),
+            (
+                "ahead at every size",
+                &[(46, 0.02), (114, 0.01), (228, 0.004), (455, 0.01)],
+                OvertakingAnswer::AheadAtEverySize,
+            ),
+        ];
+        for (name, differences, expected) in cases {
+            assert_eq!(overtaking_answer(&points(differences)), expected, "{name}");
+        }
+    }
 }

@@ -8,8 +8,10 @@
 
 pub mod analyse;
 pub mod claims;
+pub mod decision;
 pub mod document;
 pub mod recommend;
 pub mod summary;
+pub mod warnings;
 
 pub use analyse::analyse;

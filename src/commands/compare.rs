@@ -1,4 +1,6 @@
-//! `modelbench compare`: run the comparison with a progress bar, then print a table per dataset.
+//! `modelbench compare`: run the comparison with a progress bar, then print a table per dataset
+//! and the answer (pick, verdict, warnings, ranking); `--quiet` prints only the answer and
+//! `--json` only the analysis document.
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -9,11 +11,10 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::analysis::summary;
 use crate::cli::CompareArgs;
 use crate::eval::cell::CellStatus;
 use crate::eval::runner::{self, CompareSettings, Isolation, ModelSelection, RunEvent};
-use crate::render::table;
+use crate::render::{answer, table};
 
 pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let executable =
@@ -39,18 +40,26 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         }
     };
 
-    for dataset in &comparison.results.datasets {
-        let summaries = summary::summarize(&comparison.results, dataset);
-        println!(
-            "{}",
-            super::terminal_safe(&table::render(dataset, &summaries))
-        );
-    }
     let dir = comparison.results_path.parent().unwrap_or(Path::new("."));
-    let (_, written) = super::report::analyse_and_write(comparison.results, dir)?;
-    println!("Results: {}", comparison.results_path.display());
-    for path in written {
-        println!("Report:  {}", path.display());
+    let (document, written) = super::report::analyse_and_write(comparison.results, dir)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&document)?);
+    } else {
+        if !args.quiet {
+            for dataset in &document.results.datasets {
+                let analysis = document.datasets.iter().find(|a| a.dataset == dataset.name);
+                println!(
+                    "{}",
+                    super::terminal_safe(&table::render(dataset, analysis))
+                );
+            }
+            println!("Results: {}", comparison.results_path.display());
+            for path in written {
+                println!("Report:  {}", path.display());
+            }
+            println!();
+        }
+        print!("{}", super::terminal_safe(&answer::render(&document)));
     }
     if comparison.unreadable.is_empty() {
         Ok(ExitCode::SUCCESS)

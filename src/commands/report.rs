@@ -40,6 +40,25 @@ fn write_reports(document: &ReportDocument, dir: &Path) -> anyhow::Result<Vec<Pa
     write::write_reports(document, dir)
 }
 
+/// The analysis of an earlier run: its folder (results.json, else results.jsonl, else
+/// report.json inside it) or one of those files.
+pub(crate) fn load_run(path: &Path) -> anyhow::Result<ReportDocument> {
+    if path.is_dir() {
+        for name in ["results.json", "results.jsonl", "report.json"] {
+            let candidate = path.join(name);
+            if candidate.is_file() {
+                return load_document(&candidate);
+            }
+        }
+        anyhow::bail!(
+            "'{}' holds no results.json, results.jsonl or report.json; give the folder of a \
+             `compare` or `pick` run",
+            path.display()
+        );
+    }
+    load_document(path)
+}
+
 /// A report document from `report.json`, or analysed from `results.json` / `results.jsonl`.
 fn load_document(file: &Path) -> anyhow::Result<ReportDocument> {
     if file.extension().is_some_and(|e| e == "jsonl") {

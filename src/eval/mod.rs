@@ -4,6 +4,7 @@
 pub mod cell;
 pub mod experiments;
 pub mod folds;
+pub mod heap;
 pub mod memory;
 pub mod metrics;
 pub mod results;

@@ -461,15 +461,7 @@ fn new_header(settings: &CompareSettings, models: &[Box<dyn Model>]) -> RunHeade
         max_memory_mb: settings.max_memory_mb,
         load_options: settings.load.clone(),
         library_versions: library_versions(),
-        models: models
-            .iter()
-            .map(|m| ModelRecord {
-                name: m.name().to_string(),
-                description: m.description().to_string(),
-                settings: m.settings(),
-                standardized_features: m.wants_standardized_features(),
-            })
-            .collect(),
+        models: models.iter().map(|m| ModelRecord::of(m.as_ref())).collect(),
     }
 }
 

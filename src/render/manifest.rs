@@ -34,7 +34,7 @@ fn cpu_model_from(cpuinfo: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::analysis::document::Manifest;
-    use crate::render::fixtures::sample_document;
+    use crate::render::test_fixture::sample_document;
 
     #[test]
     fn reads_the_model_name_line() {

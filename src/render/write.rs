@@ -43,7 +43,7 @@ pub fn write_reports(doc: &ReportDocument, dir: &Path) -> anyhow::Result<Vec<Pat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixtures::sample_document;
+    use crate::render::test_fixture::sample_document;
 
     #[test]
     fn writes_five_files_inside_the_folder_and_the_json_round_trips() {
