@@ -9,10 +9,10 @@ use super::document::{
     NamedValue, Overtaking, OvertakingAnswer, TreeNode, TreeView, TuningSpread,
 };
 use super::summary::ModelSummary;
+use crate::eval::cell::TreeStructureNode;
 use crate::eval::cell::{CellResult, FoldScores};
 use crate::eval::experiments::LEARNING_CURVE_PERCENTS;
 use crate::eval::results::{DatasetRecord, ModelRole, RunResults};
-use crate::models::TreeStructureNode;
 use crate::stats;
 
 /// Measures the seven claims on one dataset.

@@ -117,7 +117,7 @@ pub struct Claims {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NamedSize {
     pub model: String,
-    pub size: crate::models::ModelSize,
+    pub size: crate::eval::cell::ModelSize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

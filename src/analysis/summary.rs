@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::eval::cell::ModelSize;
 use crate::eval::cell::{CellResult, CellStatus, FoldScores};
 use crate::eval::results::{DatasetRecord, ModelRole, RunResults};
-use crate::models::ModelSize;
 
 /// Mean and sample standard deviation of a list of numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -12,10 +12,12 @@ use super::{heap, memory};
 use crate::data::impute::Imputer;
 use crate::data::scale::Standardizer;
 use crate::data::{Dataset, Target};
-use crate::models::{
-    Model, ModelError, ModelSize, Prediction, TargetSlice, TrainSet, TreeStructureNode,
-};
+use crate::models::{Model, ModelError, Prediction, TargetSlice, TrainSet};
 use crate::rng::SeededRng;
+
+/// The model-side types a measurement holds, re-exported so that the analysis and the
+/// renderers read them from the results model without knowing `models/`.
+pub use crate::models::{ModelSize, TreeStructureNode};
 
 /// Where a cell is in the run.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 
 use crate::analysis::document::{DatasetAnalysis, ModelComparison};
 use crate::analysis::summary::{MeanSd, ModelSummary};
-use crate::models::ModelSize;
+use crate::eval::cell::ModelSize;
 use crate::stats::{CorrectedTTest, RopeProbabilities};
 
 /// How a model compares with the best model of its dataset.
