@@ -188,7 +188,8 @@ fn learning_curves(
         .collect();
     fractions.push(1.0);
     let mut curves = Vec::new();
-    for summary in ran {
+    // Baselines are left out: the curves are fitted to the real models.
+    for summary in ran.iter().filter(|s| is_network(s) || is_other(s)) {
         let mut scores = Vec::new();
         let mut rows = Vec::new();
         for &percent in &LEARNING_CURVE_PERCENTS {

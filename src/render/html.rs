@@ -290,7 +290,7 @@ fn claims_section(out: &mut String, a: &DatasetAnalysis) {
             out.push_str(&figure(
                 "The fitted decision tree",
                 charts::tree(tree),
-                "chart scroll",
+                "chart",
             ));
         }
         None => out.push_str("<p class=\"note\">No tree was fitted.</p>\n"),
