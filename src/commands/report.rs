@@ -25,7 +25,7 @@ pub fn run(file: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
 }
 
 /// Analyses a run and writes report.json, report.md, results.csv, report.html and the manifest.
-pub(crate) fn analyse_and_write(
+pub fn analyse_and_write(
     results: RunResults,
     dir: &Path,
 ) -> anyhow::Result<(ReportDocument, Vec<PathBuf>)> {

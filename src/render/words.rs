@@ -3,7 +3,9 @@
 //! their format. Every ratio is stated the right way round ("3.2x the cost", never "0x faster").
 
 use super::format;
-use crate::analysis::decision::{Outcome, Pick, Standing, Undecided, Verdict};
+use crate::analysis::decision::{
+    Outcome, Pick, Standing, Undecided, Verdict, COST_BAND, COST_FLOOR_MS,
+};
 use crate::analysis::document::{DatasetAnalysis, Overtaking, OvertakingAnswer, TreeView};
 use crate::analysis::warnings::Warning;
 
@@ -179,11 +181,14 @@ pub fn pick(pick: &Pick, analysis: &DatasetAnalysis) -> String {
     }
     if pick.band.len() > 1 {
         text.push_str(&format!(
-            ". Most readable of the {} candidates costing at most {} per fold (1.5x the \
-             cheapest, {}): {}",
+            ". Most readable of the {} candidates costing at most {} per fold ({}x the \
+             cheapest candidate, {}, with costs under {} counted as {}): {}",
             pick.band.len(),
             cost(Some(pick.band_limit_ms)),
+            COST_BAND,
             pick.cheapest,
+            cost(Some(COST_FLOOR_MS)),
+            cost(Some(COST_FLOOR_MS)),
             pick.band.join(", ")
         ));
     } else {
@@ -272,7 +277,7 @@ pub fn overtaking(o: &Overtaking, score: &str) -> String {
         ),
         OvertakingAnswer::AheadOnlyAtSmallSizes { largest_ahead_rows } => format!(
             "{} never overtakes {} for good: it is ahead only at small sizes (up to {largest_ahead_rows} \
-             rows) and behind at the full training fold.",
+             rows) and not ahead at the full training fold.",
             o.network, o.other
         ),
         OvertakingAnswer::NeverOvertakes => format!(
