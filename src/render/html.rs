@@ -10,7 +10,7 @@ use super::charts::{self, ChartError, TREE_DRAWN_DEPTH};
 use super::format::describe_size;
 use super::format::{self, Mark};
 use super::tree_rules::{rules_text, RULES_MAX_DEPTH};
-use super::words;
+use super::{markup, words};
 use crate::analysis::document::{CrossDatasetRanking, DatasetAnalysis, Manifest, ReportDocument};
 use crate::data::Task;
 
@@ -159,20 +159,7 @@ fn dataset_section(out: &mut String, doc: &ReportDocument, index: usize, a: &Dat
             ));
         }
     }
-    out.push_str(&format!(
-        "<h3>Verdict</h3>\n<p class=\"verdict\">{}</p>\n<p>{}</p>\n",
-        escape_html(&words::verdict(&a.verdict, a)),
-        escape_html(&a.pick.as_ref().map_or_else(
-            || "Pick: none (no model completed every fold).".to_string(),
-            |p| words::pick(p, a)
-        )),
-    ));
-    for warning in &a.warnings {
-        out.push_str(&format!(
-            "<p class=\"note\">warning: {}</p>\n",
-            escape_html(&words::warning(warning, &a.score_name))
-        ));
-    }
+    out.push_str(&markup::answer_block(&markup::HtmlSyntax, a));
     summary_table(out, a);
     out.push_str(&figure(
         "Mean score against median fit + predict time per fold (log scale)",

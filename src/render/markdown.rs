@@ -9,7 +9,7 @@
 use super::format::describe_size;
 use super::format::{self, Mark};
 use super::tree_rules::{rules_text, RULES_MAX_DEPTH};
-use super::words;
+use super::{markup, words};
 use crate::analysis::document::{CrossDatasetRanking, DatasetAnalysis, Manifest, ReportDocument};
 use crate::data::Task;
 
@@ -146,26 +146,7 @@ fn dataset_section(out: &mut String, doc: &ReportDocument, analysis: &DatasetAna
 
 /// The answer first: the verdict, the pick, the warnings.
 fn answer_section(out: &mut String, analysis: &DatasetAnalysis) {
-    out.push_str("### Verdict\n\n");
-    out.push_str(&escape_markdown(&words::verdict(
-        &analysis.verdict,
-        analysis,
-    )));
-    out.push_str("\n\n");
-    match &analysis.pick {
-        Some(pick) => out.push_str(&escape_markdown(&words::pick(pick, analysis))),
-        None => out.push_str("Pick: none (no model completed every fold)."),
-    }
-    out.push_str("\n\n");
-    for warning in &analysis.warnings {
-        out.push_str(&format!(
-            "> warning: {}\n",
-            escape_markdown(&words::warning(warning, &analysis.score_name))
-        ));
-    }
-    if !analysis.warnings.is_empty() {
-        out.push('\n');
-    }
+    out.push_str(&markup::answer_block(&markup::MarkdownSyntax, analysis));
 }
 
 fn summary_table(out: &mut String, analysis: &DatasetAnalysis) {

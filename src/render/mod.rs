@@ -9,6 +9,7 @@ pub mod format;
 pub mod html;
 pub mod manifest;
 pub mod markdown;
+pub mod markup;
 pub mod paths;
 pub mod table;
 pub mod tree_rules;
