@@ -172,14 +172,14 @@ fn dataset_section(out: &mut String, doc: &ReportDocument, index: usize, a: &Dat
 }
 
 fn summary_table(out: &mut String, a: &DatasetAnalysis) {
-    let rope_pp = a
-        .comparisons
-        .first()
-        .map_or(1.0, |c| c.rope_half_width * 100.0);
+    let rope = escape_html(&words::amount(
+        a.comparisons.first().map_or(0.01, |c| c.rope_half_width),
+        &a.score_name,
+    ));
     out.push_str(&format!(
         "<table class=\"summary\">\n<tr><th>model</th><th>{} (mean ± sd)</th>\
          <th>Δ to best, {} [95% CI]</th><th>p (Holm)</th>\
-         <th>P(worse / within ±{rope_pp:.1} pp / better)</th><th>mark</th>\
+         <th>P(worse / within ±{rope} / better)</th><th>mark</th>\
          <th>fit + predict ms (median per fold)</th><th>size</th><th>folds</th></tr>\n",
         escape_html(&a.score_name),
         escape_html(format::difference_unit(&a.score_name))

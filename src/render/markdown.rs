@@ -150,13 +150,16 @@ fn answer_section(out: &mut String, analysis: &DatasetAnalysis) {
 }
 
 fn summary_table(out: &mut String, analysis: &DatasetAnalysis) {
-    let rope_pp = analysis
-        .comparisons
-        .first()
-        .map_or(1.0, |c| c.rope_half_width * 100.0);
+    let rope = escape_markdown(&words::amount(
+        analysis
+            .comparisons
+            .first()
+            .map_or(0.01, |c| c.rope_half_width),
+        &analysis.score_name,
+    ));
     let unit = format::difference_unit(&analysis.score_name);
     out.push_str(&format!(
-        "| model | {} (mean ± sd) | Δ to best, {} [95% CI] | p (Holm) | P(worse / within ±{rope_pp:.1} pp / better) | mark | fit + predict ms (median per fold) | size |\n",
+        "| model | {} (mean ± sd) | Δ to best, {} [95% CI] | p (Holm) | P(worse / within ±{rope} / better) | mark | fit + predict ms (median per fold) | size |\n",
         escape_markdown(&analysis.score_name),
         escape_markdown(unit)
     ));

@@ -132,10 +132,13 @@ pub fn verdict(verdict: &Verdict, analysis: &DatasetAnalysis) -> String {
             difference(*d, score),
             format::p_value(*p_holm),
             if *significantly {
-                "significantly worse"
+                "significantly worse".to_string()
             } else {
-                "not significantly, but practically worse (more likely than not more than 0.01 \
-                 below)"
+                format!(
+                    "not significantly, but practically worse (more likely than not more than {} \
+                     below)",
+                    amount(crate::analysis::analyse::ROPE_HALF_WIDTH, score)
+                )
             }
         ),
     };
