@@ -40,10 +40,11 @@ pub enum Command {
     Compare(CompareArgs),
     /// Recommend one model for a CSV file, with the reasons in numbers.
     ///
-    /// Runs the comparison on the file, then applies the Occam rule: among the models neither
-    /// significantly (corrected t-test, p < 0.05) nor practically (more likely than not more
-    /// than 1 point below) worse than the best, the cheapest to train and predict, then the
-    /// easiest to read.
+    /// Runs the comparison on the file (or reads an earlier run with --from), then applies the
+    /// Occam rule: among the models that completed and are neither significantly (corrected
+    /// t-test, Holm-adjusted p < 0.05) nor practically (more likely than not more than 1 point
+    /// below) worse than the best, those costing at most 1.5x the cheapest (median fit +
+    /// predict per fold, at least 1 ms), the most readable, then the cheapest.
     Pick(PickArgs),
     /// Re-render the reports (Markdown, CSV, HTML, manifest) from a results or report file,
     /// without training anything.
@@ -126,14 +127,19 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct PickArgs {
     /// The CSV file to pick a model for; `-` reads standard input
-    pub file: PathBuf,
+    #[arg(required_unless_present = "from")]
+    pub file: Option<PathBuf>,
+    /// Answer from an earlier run (its folder, or a results.json / results.jsonl /
+    /// report.json) instead of training anything
+    #[arg(long, value_name = "DIR_OR_FILE", conflicts_with_all = ["file", "budget"])]
+    pub from: Option<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
     /// Seconds the whole comparison may take; models that cannot finish in time are skipped
     /// (cheap models run first) and named in the answer
     #[arg(long, value_name = "SECONDS", value_parser = parse_positive_seconds)]
     pub budget: Option<f64>,
-    /// Print the recommendation as JSON on stdout
+    /// Print the recommendation as JSON on stdout (nothing else on stdout)
     #[arg(long)]
     pub json: bool,
     /// Models to consider, comma-separated [default: the default set]
@@ -239,6 +245,12 @@ pub struct CompareArgs {
     /// Output folder [default: reports/run-UNIXTIME]
     #[arg(long, value_name = "DIR", conflicts_with = "resume", value_parser = parse_out_dir)]
     pub out: Option<PathBuf>,
+    /// Print only the answer (pick, verdict, warnings per dataset; the ranking), not the tables
+    #[arg(long)]
+    pub quiet: bool,
+    /// Print the analysis document as JSON on stdout (nothing else on stdout)
+    #[arg(long, conflicts_with = "quiet")]
+    pub json: bool,
     /// Skip the extra experiments behind the article's claims (the tuning grid of the network
     /// and the tree, and learning curves at 10, 25 and 50% of each training fold)
     #[arg(long)]

@@ -17,6 +17,7 @@
 //! - [`rng`]: the seeded generator behind every random choice.
 //! - [`persist`]: the saved-model file (`fit`, `pick --save`), `predict` and ONNX `export`.
 
+pub mod analysis;
 pub mod article;
 pub mod cli;
 pub mod commands;
@@ -25,7 +26,6 @@ pub mod eval;
 pub mod models;
 pub mod nn;
 pub mod persist;
-pub mod pick;
-pub mod report;
+pub mod render;
 pub mod rng;
 pub mod stats;

@@ -6,7 +6,13 @@ use std::process::ExitCode;
 use clap::Parser;
 use modelbench::commands::{exit_code, output, terminal_safe};
 
+/// Counts live heap bytes, so the worker can report each fit's peak heap.
+#[global_allocator]
+static ALLOCATOR: modelbench::eval::heap::CountingAllocator =
+    modelbench::eval::heap::CountingAllocator;
+
 fn main() -> ExitCode {
+    modelbench::eval::heap::CountingAllocator::mark_installed();
     // Argument errors: clap prints them and exits with 2 (`exit_code::USER_ERROR`).
     let cli = modelbench::cli::Cli::parse();
     let result = modelbench::commands::run(cli);

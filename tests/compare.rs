@@ -34,6 +34,7 @@ fn without_timings(mut results: Value) -> Value {
             m.remove("fit_ms");
             m.remove("predict_ms");
             m.remove("fit_peak_bytes");
+            m.remove("fit_heap_peak_bytes");
         }
     }
     results
@@ -375,16 +376,25 @@ fn pick_recommends_a_model_with_reasons_and_honours_the_budget() {
         String::from_utf8_lossy(&output.stderr)
     );
     let answer: Value = serde_json::from_slice(&output.stdout).expect("--json prints JSON");
-    let model = answer["model"].as_str().unwrap();
+    let model = answer["pick"]["model"].as_str().unwrap();
     assert!(
         ["knn", "naive-bayes", "decision-tree"].contains(&model),
         "{answer}"
     );
-    assert!(
-        answer["reason"].as_str().unwrap().starts_with(model),
-        "{answer}"
-    );
+    assert_eq!(answer["chosen"]["model"].as_str(), Some(model), "{answer}");
+    assert!(answer["verdict"]["outcome"].is_object(), "{answer}");
     assert!(out.join("report.html").exists());
+
+    // `pick --from` answers from the run's results without training: the same answer.
+    let again = modelbench(&["pick", "--from", out.to_str().unwrap(), "--json"], false);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let from: Value = serde_json::from_slice(&again.stdout).expect("--json prints JSON");
+    assert_eq!(from["pick"], answer["pick"]);
+    assert_eq!(from["verdict"], answer["verdict"]);
 
     // A budget that has run out before anything starts: every cell is skipped, and said so.
     let out = out_dir(&root, "budget");

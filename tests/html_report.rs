@@ -2,16 +2,32 @@
 //! SVG charts, and a hostile name like `<img src=x onerror=alert(1)>` must show as text, not
 //! become an element.
 //!
-//! Without chromium this test fails with the command to install it, unless
-//! `MODELBENCH_SKIP_BROWSER=1` is set, in which case it prints a note and passes.
+//! The page is the real analysis of a committed results file (`tests/fixtures/hostile/`) whose
+//! dataset, class, feature names and a failure reason are hostile.
+//!
+//! Without a chromium binary the test prints a note and passes (skipped), unless
+//! `MODELBENCH_REQUIRE_BROWSER=1` is set (as CI does), in which case it fails with the command
+//! to install it.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use modelbench::report::fixtures::{sample_document, HOSTILE_HTML};
-use modelbench::report::write::{write_reports, REPORT_HTML};
+use modelbench::analysis::analyse;
+use modelbench::eval::results::RunResults;
+use modelbench::render::write::{write_reports, REPORT_HTML};
+
+/// A name that runs script if a renderer forgets to escape it for HTML.
+const HOSTILE_HTML: &str = "<img src=x onerror=alert(1)>";
+
+/// The committed results file, run through the real analysis.
+fn sample_document() -> modelbench::analysis::document::ReportDocument {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile/results.json");
+    let text = std::fs::read_to_string(&path).expect("the committed fixture is readable");
+    let results: RunResults = serde_json::from_str(&text).expect("the fixture is a results file");
+    analyse(results, "test CPU".to_string())
+}
 
 /// The browser binary: `$MODELBENCH_CHROMIUM`, else `chromium` or `chromium-browser` on PATH.
 fn find_chromium() -> Option<PathBuf> {
@@ -79,14 +95,17 @@ fn run_chromium(chromium: &Path, profile: &Path, page: &Path, extra: &[String]) 
 #[test]
 fn the_html_report_renders_in_a_headless_browser() {
     let Some(chromium) = find_chromium() else {
-        if std::env::var("MODELBENCH_SKIP_BROWSER").as_deref() == Ok("1") {
-            eprintln!("note: MODELBENCH_SKIP_BROWSER=1 and no chromium: browser test skipped");
-            return;
+        if std::env::var("MODELBENCH_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!(
+                "MODELBENCH_REQUIRE_BROWSER=1 but no chromium was found: install it \
+                 (apt-get install chromium) or point MODELBENCH_CHROMIUM at it"
+            );
         }
-        panic!(
-            "this test needs a headless browser: install chromium (apt-get install chromium), \
-             or set MODELBENCH_SKIP_BROWSER=1 to skip it"
+        eprintln!(
+            "SKIPPED: the browser test needs chromium (apt-get install chromium); set \
+             MODELBENCH_REQUIRE_BROWSER=1 to make its absence a failure"
         );
+        return;
     };
 
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -132,7 +151,11 @@ fn the_html_report_renders_in_a_headless_browser() {
             .iter()
             .filter(|d| d.claims.tree.is_some())
             .count()
-        + usize::from(doc.ranking.is_some());
+        + usize::from(
+            doc.ranking
+                .as_ref()
+                .is_some_and(|r| r.critical_difference.is_some()),
+        );
     assert_eq!(
         dom.matches("<svg").count(),
         expected_charts,

@@ -2,7 +2,7 @@
 //! (through the same function as `compare`), and name the cells still missing or failed with
 //! the command that reruns exactly those.
 
-use super::output::{errln, outln};
+use super::output::{errln, out, outln};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -13,7 +13,7 @@ use crate::eval::host;
 use crate::eval::plan_folder;
 use crate::eval::results::write_atomically;
 use crate::eval::runner::RESULTS_FILE;
-use crate::report::{summary, table};
+use crate::render::{answer, table};
 
 pub fn run(dir: &Path) -> anyhow::Result<ExitCode> {
     let dir = std::path::absolute(dir)
@@ -35,18 +35,20 @@ pub fn run(dir: &Path) -> anyhow::Result<ExitCode> {
     let json =
         serde_json::to_vec_pretty(&collected.results).context("Could not encode the results")?;
     write_atomically(&results_path, &json)?;
-    for dataset in &collected.results.datasets {
-        let summaries = summary::summarize(&collected.results, dataset);
+    let (document, written) = super::report::analyse_and_write(collected.results, &dir)?;
+    for dataset in &document.results.datasets {
+        let analysis = document.datasets.iter().find(|a| a.dataset == dataset.name);
         outln!(
             "{}",
-            super::terminal_safe(&table::render(dataset, &summaries))
+            super::terminal_safe(&table::render(dataset, analysis))
         );
     }
-    let (_, written) = super::report::analyse_and_write(collected.results, &dir)?;
     outln!("Results: {}", results_path.display());
     for path in written {
         outln!("Report:  {}", path.display());
     }
+    outln!();
+    out!("{}", super::terminal_safe(&answer::render(&document)));
     let dir_word = super::shell_word(&dir.display().to_string());
     let mut complete = true;
     if !collected.missing.is_empty() {

@@ -1,5 +1,7 @@
-//! `modelbench compare`: run the comparison with a progress bar, then print a table per dataset.
-//! Ctrl-C stops it cleanly (exit 130) with the command that resumes it.
+//! `modelbench compare`: run the comparison with a progress bar, then print a table per dataset
+//! and the answer (pick, verdict, warnings, ranking); `--quiet` prints only the answer and
+//! `--json` only the analysis document. Ctrl-C stops it cleanly (exit 130) with the command
+//! that resumes it.
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -10,13 +12,13 @@ use std::time::Duration;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::output::{errln, outln};
+use super::output::{errln, out, outln};
 use crate::cli::CompareArgs;
 use crate::eval::cell::CellStatus;
 use crate::eval::folds::small_classes_warning;
 use crate::eval::interrupt;
 use crate::eval::runner::{self, CompareSettings, Isolation, ModelSelection, RunEvent};
-use crate::report::{summary, table};
+use crate::render::{answer, table};
 
 pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let executable =
@@ -62,13 +64,6 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(interrupt::EXIT_INTERRUPTED));
     }
 
-    for dataset in &comparison.results.datasets {
-        let summaries = summary::summarize(&comparison.results, dataset);
-        outln!(
-            "{}",
-            super::terminal_safe(&table::render(dataset, &summaries))
-        );
-    }
     let not_ok = |status| {
         comparison
             .results
@@ -78,10 +73,26 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
             .count()
     };
     let (failed, timed_out) = (not_ok(CellStatus::Failed), not_ok(CellStatus::TimedOut));
-    let (_, written) = super::report::analyse_and_write(comparison.results, &comparison.out_dir)?;
-    outln!("Results: {}", comparison.results_path.display());
-    for path in written {
-        outln!("Report:  {}", path.display());
+    let (document, written) =
+        super::report::analyse_and_write(comparison.results, &comparison.out_dir)?;
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&document)?);
+    } else {
+        if !args.quiet {
+            for dataset in &document.results.datasets {
+                let analysis = document.datasets.iter().find(|a| a.dataset == dataset.name);
+                outln!(
+                    "{}",
+                    super::terminal_safe(&table::render(dataset, analysis))
+                );
+            }
+            outln!("Results: {}", comparison.results_path.display());
+            for path in written {
+                outln!("Report:  {}", path.display());
+            }
+            outln!();
+        }
+        out!("{}", super::terminal_safe(&answer::render(&document)));
     }
     if failed + timed_out > 0 {
         errln!(

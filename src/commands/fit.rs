@@ -3,6 +3,8 @@
 use super::output::outln;
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use crate::cli::FitArgs;
 use crate::persist;
 
@@ -37,7 +39,7 @@ pub(crate) fn describe_saved(saved: &persist::SavedSummary, out: &std::path::Pat
 
 /// The cross-validated scores of `model` in a `pick` run's analysis, for the model file.
 pub(crate) fn cv_scores_of(
-    analysis: &crate::report::document::DatasetAnalysis,
+    analysis: &crate::analysis::document::DatasetAnalysis,
     model: &str,
     folds: usize,
     repeats: usize,
@@ -58,18 +60,16 @@ pub(crate) fn cv_scores_of(
 /// `pick --save`: trains the recommended model on every row and saves it with its scores.
 pub(crate) fn save_picked(
     args: &crate::cli::PickArgs,
-    analysis: &crate::report::document::DatasetAnalysis,
+    analysis: &crate::analysis::document::DatasetAnalysis,
     model: &str,
     out: &std::path::Path,
 ) -> anyhow::Result<String> {
     let scores = cv_scores_of(analysis, model, args.folds as usize, args.repeats as usize);
-    let saved = persist::train_and_save(
-        &args.file,
-        &args.load.to_options(),
-        model,
-        args.seed,
-        scores,
-        out,
-    )?;
+    let file = args
+        .file
+        .as_ref()
+        .context("--save trains the picked model on the CSV file, so give the file (not --from)")?;
+    let saved =
+        persist::train_and_save(file, &args.load.to_options(), model, args.seed, scores, out)?;
     Ok(describe_saved(&saved, out))
 }

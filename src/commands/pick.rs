@@ -1,4 +1,6 @@
-//! `modelbench pick`: run the comparison on one file and recommend a model with its reasons.
+//! `modelbench pick`: run the comparison on one file (or read an earlier run with `--from`)
+//! and recommend a model with its reasons. The recommendation comes from the analysis
+//! ([`crate::analysis::recommend`]); this file runs, prints, and is where a save step goes.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -7,29 +9,69 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use super::output::{errln, out, outln};
+use crate::analysis::document::{DatasetAnalysis, ReportDocument};
+use crate::analysis::recommend::{self, Recommendation};
 use crate::cli::PickArgs;
 use crate::eval::folds::small_classes_warning;
 use crate::eval::runner::{self, CompareSettings, Isolation, ModelSelection, RunEvent};
-use crate::pick::{self, Recommendation};
-
-/// Models in the order a budget should run them: cheap and quick first.
-const CHEAP_FIRST: [&str; 13] = [
-    "majority",
-    "mean",
-    "naive-bayes",
-    "linear",
-    "knn",
-    "logistic",
-    "decision-tree",
-    "svm-linear",
-    "svm-rbf",
-    "svr",
-    "random-forest",
-    "sigmoid-net",
-    "sigmoid-mlp",
-];
+use crate::render::answer;
 
 pub fn run(args: &PickArgs) -> anyhow::Result<ExitCode> {
+    let (document, out_dir) = match &args.from {
+        Some(from) => (super::report::load_run(from)?, None),
+        None => {
+            let (document, dir) = run_comparison(args)?;
+            (document, Some(dir))
+        }
+    };
+    let answers: Vec<(&DatasetAnalysis, Recommendation)> = document
+        .datasets
+        .iter()
+        .filter_map(|a| recommend::recommend(a).map(|r| (a, r)))
+        .collect();
+    if answers.is_empty() {
+        anyhow::bail!("no model completed its folds, so none can be recommended");
+    }
+    if args.json {
+        let recommendations: Vec<&Recommendation> = answers.iter().map(|(_, r)| r).collect();
+        let json = match recommendations.as_slice() {
+            [one] => serde_json::to_string_pretty(one)?,
+            many => serde_json::to_string_pretty(many)?,
+        };
+        outln!("{json}");
+    } else {
+        for (analysis, recommendation) in &answers {
+            out!(
+                "{}",
+                super::terminal_safe(&answer::recommendation(recommendation, analysis))
+            );
+        }
+        if let Some(dir) = &out_dir {
+            outln!("Reports: {}", dir.display());
+        }
+    }
+    if let Some(path) = &args.save {
+        let (analysis, recommendation) = match answers.as_slice() {
+            [one] => one,
+            _ => anyhow::bail!("--save needs exactly one dataset, and this run has several"),
+        };
+        let line = super::fit::save_picked(args, analysis, &recommendation.chosen.model, path)?;
+        // Keep stdout pure JSON under --json.
+        match args.json {
+            true => errln!("{}", super::terminal_safe(&line)),
+            false => outln!("{}", super::terminal_safe(&line)),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the comparison for `pick` (cheapest models first, so a budget skips the costly ones),
+/// writes its reports, and returns the analysis with the output folder.
+fn run_comparison(args: &PickArgs) -> anyhow::Result<(ReportDocument, std::path::PathBuf)> {
+    let file = args
+        .file
+        .clone()
+        .context("give a CSV file, or --from an earlier run")?;
     let started = Instant::now();
     let executable =
         std::env::current_exe().context("Could not locate the modelbench executable")?;
@@ -38,15 +80,16 @@ pub fn run(args: &PickArgs) -> anyhow::Result<ExitCode> {
         exclude: args.exclude.clone(),
     })?;
     let mut names: Vec<String> = chosen.iter().map(|m| m.name().to_string()).collect();
-    names.sort_by_key(|n| {
-        CHEAP_FIRST
+    let cost_rank = |name: &str| {
+        chosen
             .iter()
-            .position(|c| c == n)
-            .unwrap_or(CHEAP_FIRST.len())
-    });
+            .find(|m| m.name() == name)
+            .map_or(u8::MAX, |m| m.facts().cost_rank)
+    };
+    names.sort_by_key(|n| (cost_rank(n), n.clone()));
     let load = args.load.to_options();
     let settings = CompareSettings {
-        files: super::stdin_as_file(vec![args.file.clone()], &load)?,
+        files: super::stdin_as_file(vec![file], &load)?,
         load,
         models: ModelSelection {
             include: Some(names),
@@ -93,48 +136,5 @@ pub fn run(args: &PickArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("cannot pick a model: {reason}");
     }
     let (document, _) = super::report::analyse_and_write(comparison.results, &comparison.out_dir)?;
-    let analysis = document
-        .datasets
-        .first()
-        .context("the comparison produced no analysis")?;
-    let recommendation = pick::recommend(analysis)
-        .context("no model completed its folds, so none can be recommended")?;
-    if args.json {
-        outln!("{}", serde_json::to_string_pretty(&recommendation)?);
-    } else {
-        out!("{}", super::terminal_safe(&describe(&recommendation)));
-        outln!("Reports: {}", comparison.out_dir.display());
-    }
-    if let Some(path) = &args.save {
-        let line = super::fit::save_picked(args, analysis, &recommendation.model, path)?;
-        // Keep stdout pure JSON under --json.
-        match args.json {
-            true => errln!("{}", super::terminal_safe(&line)),
-            false => outln!("{}", super::terminal_safe(&line)),
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn describe(r: &Recommendation) -> String {
-    let mut out = format!(
-        "Recommended for {}: {}\n  {}\n",
-        r.dataset, r.model, r.reason
-    );
-    if !r.runner_ups.is_empty() {
-        out.push_str("Runner-ups:\n");
-        for c in &r.runner_ups {
-            out.push_str(&format!("  {}\n", c.reason));
-        }
-    }
-    for warning in &r.warnings {
-        out.push_str(&format!("warning: {warning}\n"));
-    }
-    if !r.skipped.is_empty() {
-        out.push_str("Not considered:\n");
-        for c in &r.skipped {
-            out.push_str(&format!("  {}: {}\n", c.model, c.reason));
-        }
-    }
-    out
+    Ok((document, comparison.out_dir))
 }

@@ -7,9 +7,11 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::output::outln;
+
+use crate::analysis::analyse as analysis;
+use crate::analysis::document::{ReportDocument, REPORT_FORMAT_VERSION};
 use crate::eval::results::{read_log, RunResults};
-use crate::report::document::{ReportDocument, REPORT_FORMAT_VERSION};
-use crate::report::{analysis, manifest, write};
+use crate::render::{manifest, write};
 
 pub fn run(file: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     let document = load_document(file)?;
@@ -25,7 +27,7 @@ pub fn run(file: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
 }
 
 /// Analyses a run and writes report.json, report.md, results.csv, report.html and the manifest.
-pub(crate) fn analyse_and_write(
+pub fn analyse_and_write(
     results: RunResults,
     dir: &Path,
 ) -> anyhow::Result<(ReportDocument, Vec<PathBuf>)> {
@@ -38,6 +40,25 @@ fn write_reports(document: &ReportDocument, dir: &Path) -> anyhow::Result<Vec<Pa
     std::fs::create_dir_all(dir)
         .with_context(|| format!("Could not create '{}'", dir.display()))?;
     write::write_reports(document, dir)
+}
+
+/// The analysis of an earlier run: its folder (results.json, else results.jsonl, else
+/// report.json inside it) or one of those files.
+pub(crate) fn load_run(path: &Path) -> anyhow::Result<ReportDocument> {
+    if path.is_dir() {
+        for name in ["results.json", "results.jsonl", "report.json"] {
+            let candidate = path.join(name);
+            if candidate.is_file() {
+                return load_document(&candidate);
+            }
+        }
+        anyhow::bail!(
+            "'{}' holds no results.json, results.jsonl or report.json; give the folder of a \
+             `compare` or `pick` run",
+            path.display()
+        );
+    }
+    load_document(path)
 }
 
 /// A report document from `report.json`, or analysed from `results.json` / `results.jsonl`.

@@ -7,15 +7,17 @@ use ndarray::{Array2, Axis};
 use serde::{Deserialize, Serialize};
 
 use super::folds::FoldPlan;
-use super::memory;
 use super::metrics::{self, ClassificationMetrics, RegressionMetrics};
+use super::{heap, memory};
 use crate::data::impute::Imputer;
 use crate::data::scale::Standardizer;
 use crate::data::{Dataset, Target};
-use crate::models::{
-    Model, ModelError, ModelSize, Prediction, TargetSlice, TrainSet, TreeStructureNode,
-};
+use crate::models::{Model, ModelError, Prediction, TargetSlice, TrainSet};
 use crate::rng::SeededRng;
+
+/// The model-side types a measurement holds, re-exported so that the analysis and the
+/// renderers read them from the results model without knowing `models/`.
+pub use crate::models::{ModelSize, TreeStructureNode};
 
 /// Where a cell is in the run.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -83,8 +85,14 @@ pub struct Measurement {
     pub scores: FoldScores,
     pub fit_ms: f64,
     pub predict_ms: f64,
-    /// Peak resident memory during the fit above the resident size just before it.
+    /// Resident-set growth during the fit: peak resident size (VmHWM) above the resident size
+    /// just before it. Often 0 for a small fit that reuses pages the process already holds;
+    /// see `fit_heap_peak_bytes`.
     pub fit_peak_bytes: Option<u64>,
+    /// Peak live heap bytes during the fit above those live just before (counting allocator);
+    /// `None` where the allocator is not installed or in results from before it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fit_heap_peak_bytes: Option<u64>,
     pub size: ModelSize,
     pub train_rows: usize,
     pub test_rows: usize,
@@ -158,9 +166,11 @@ pub fn evaluate(
     let train_set = TrainSet::new(train_x.view(), slice(&train_y), seed)?;
 
     let before = memory::reset_peak().then(memory::read).flatten();
+    let heap_start = heap::start();
     let started = Instant::now();
     let fitted = model.fit(&train_set)?;
     let fit_ms = started.elapsed().as_secs_f64() * 1e3;
+    let fit_heap_peak_bytes = heap_start.map(heap::peak_since);
     let after = memory::read();
     let fit_peak_bytes = before
         .zip(after)
@@ -177,6 +187,7 @@ pub fn evaluate(
         fit_ms,
         predict_ms,
         fit_peak_bytes,
+        fit_heap_peak_bytes,
         size: fitted.size(),
         train_rows: train_rows.len(),
         test_rows: test_rows.len(),

@@ -6,7 +6,9 @@ use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
 /// Probabilities are clipped to [EPS, 1 - EPS] before the logarithm, as scikit-learn does.
-const LOG_LOSS_EPS: f64 = 1e-15;
+/// scikit-learn (since 1.5) clips probabilities to [eps, 1 − eps] with eps the machine epsilon
+/// of the dtype (2.22e-16 for f64), not 1e-15.
+const LOG_LOSS_EPS: f64 = f64::EPSILON;
 
 /// Classification scores of one fold. Metrics that need scores or probabilities are `None`
 /// when the model gives none.
@@ -123,7 +125,8 @@ pub fn roc_auc(truth: &[usize], scores: ArrayView2<f64>) -> Option<f64> {
     (!aucs.is_empty()).then(|| aucs.iter().sum::<f64>() / aucs.len() as f64)
 }
 
-/// Mean negative log-probability of the true class.
+/// Mean negative log-probability of the true class, each probability clipped to
+/// [eps, 1 − eps] first (scikit-learn's `log_loss`; rows are not renormalised).
 pub fn log_loss(truth: &[usize], probabilities: ArrayView2<f64>) -> f64 {
     let total: f64 = truth
         .iter()
@@ -137,8 +140,12 @@ pub fn log_loss(truth: &[usize], probabilities: ArrayView2<f64>) -> f64 {
     total / truth.len().max(1) as f64
 }
 
-/// Multi-class Brier score: mean over rows of sum over classes of (p - 1[class = truth])².
+/// The Brier score as scikit-learn 1.9's `brier_score_loss` (`scale_by_half="auto"`): for two
+/// classes the mean of (p(class 1) − 1[truth = 1])², for more the mean over rows of the sum
+/// over classes of (p − 1[class = truth])². (The two-class value is half the sum over both
+/// columns, since both columns err by the same amount.)
 pub fn brier(truth: &[usize], probabilities: ArrayView2<f64>) -> f64 {
+    let scale = if probabilities.ncols() == 2 { 0.5 } else { 1.0 };
     let total: f64 = truth
         .iter()
         .enumerate()
@@ -154,7 +161,7 @@ pub fn brier(truth: &[usize], probabilities: ArrayView2<f64>) -> f64 {
                 .sum::<f64>()
         })
         .sum();
-    total / truth.len().max(1) as f64
+    scale * total / truth.len().max(1) as f64
 }
 
 /// R², RMSE and MAE. R² is 1 - SS_res / SS_tot; for a constant truth it is 1 when the
@@ -191,7 +198,7 @@ pub fn regression_metrics(truth: &[f64], predicted: &[f64]) -> RegressionMetrics
 mod tests {
     use super::*;
     use approx::assert_abs_diff_eq;
-    use ndarray::array;
+    use ndarray::{array, Array2};
 
     // truth     0 0 0 1 1 2
     // predicted 0 0 1 1 2 2
@@ -246,8 +253,43 @@ mod tests {
             -(0.8f64.ln() + 0.6f64.ln()) / 2.0,
             epsilon = 1e-12
         );
-        // Row 0: 0.2² + 0.2² = 0.08; row 1: 0.4² + 0.4² = 0.32; mean 0.2.
-        assert_abs_diff_eq!(brier(&truth, p.view()), 0.2, epsilon = 1e-12);
+        // Binary: (p1 − y)²: row 0 0.2² = 0.04, row 1 0.4² = 0.16; mean 0.1.
+        assert_abs_diff_eq!(brier(&truth, p.view()), 0.1, epsilon = 1e-12);
+    }
+
+    /// Values printed by scikit-learn 1.9.1 (`brier_score_loss`, `log_loss`) for these inputs:
+    /// python3 -c "from sklearn.metrics import brier_score_loss as b, log_loss as l; ..."
+    #[test]
+    fn brier_and_log_loss_match_scikit_learn() {
+        let truth = [0, 1, 1, 0, 1];
+        let p1 = [0.1, 0.8, 0.6, 0.4, 1.0];
+        let binary =
+            Array2::from_shape_fn((5, 2), |(r, c)| if c == 1 { p1[r] } else { 1.0 - p1[r] });
+        assert_abs_diff_eq!(
+            brier(&truth, binary.view()),
+            0.07400000000000001,
+            epsilon = 1e-15
+        );
+        assert_abs_diff_eq!(
+            log_loss(&truth, binary.view()),
+            0.27003106290080353,
+            epsilon = 1e-14
+        );
+        let truth = [0, 1, 2, 2, 1];
+        let multi = array![
+            [0.7, 0.2, 0.1],
+            [0.1, 0.8, 0.1],
+            [0.2, 0.2, 0.6],
+            [0.0, 0.0, 1.0],
+            [1.0, 0.0, 0.0]
+        ];
+        assert_abs_diff_eq!(brier(&truth, multi.view()), 0.488, epsilon = 1e-15);
+        // The last row gives the true class probability 0, clipped to f64::EPSILON.
+        assert_abs_diff_eq!(
+            log_loss(&truth, multi.view()),
+            7.426859501627217,
+            epsilon = 1e-12
+        );
     }
 
     #[test]

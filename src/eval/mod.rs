@@ -8,6 +8,7 @@ pub mod cell_selection;
 pub mod executor;
 pub mod experiments;
 pub mod folds;
+pub mod heap;
 pub mod host;
 pub mod interrupt;
 pub mod memory;

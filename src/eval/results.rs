@@ -14,6 +14,7 @@ use super::folds::FoldPlan;
 use super::protocol::Protocol;
 use crate::data::{LoadOptions, Task};
 use crate::models::Model;
+pub use crate::models::ModelRole;
 
 /// Bumped whenever the results format changes incompatibly.
 pub const RESULTS_FORMAT_VERSION: u32 = 1;
@@ -64,15 +65,7 @@ impl RunHeader {
             max_memory_mb: protocol.max_memory_mb,
             load_options: protocol.load.clone(),
             library_versions: library_versions(),
-            models: models
-                .iter()
-                .map(|m| ModelRecord {
-                    name: m.name().to_string(),
-                    description: m.description().to_string(),
-                    settings: m.settings(),
-                    standardized_features: m.wants_standardized_features(),
-                })
-                .collect(),
+            models: models.iter().map(|m| ModelRecord::of(m.as_ref())).collect(),
         }
     }
 
@@ -98,6 +91,58 @@ pub struct ModelRecord {
     pub description: String,
     pub settings: serde_json::Value,
     pub standardized_features: bool,
+    /// Its facts when the run was made; absent in results written before they were recorded
+    /// (then [`RunResults::facts_of`] looks the model up by name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<RecordedFacts>,
+}
+
+impl ModelRecord {
+    /// The record of `model` as it is about to run, with its facts.
+    pub fn of(model: &dyn Model) -> Self {
+        ModelRecord {
+            name: model.name().to_string(),
+            description: model.description().to_string(),
+            settings: model.settings(),
+            standardized_features: model.wants_standardized_features(),
+            facts: Some(RecordedFacts::of(model)),
+        }
+    }
+}
+
+/// What the analysis needs to know about a model, recorded in the results so that `report`
+/// and `pick --from` decide from the results alone, without the model registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedFacts {
+    pub role: ModelRole,
+    /// 0 is the easiest to read; breaks ties in the cheapest cost band.
+    pub readability_rank: u8,
+    /// 0 is the cheapest to run.
+    pub cost_rank: u8,
+    /// Its defaults were chosen on the bundled datasets (disclosed in the report).
+    #[serde(default)]
+    pub defaults_chosen_on_bundled_data: bool,
+}
+
+impl RecordedFacts {
+    pub fn of(model: &dyn Model) -> Self {
+        let facts = model.facts();
+        RecordedFacts {
+            role: facts.role,
+            readability_rank: facts.readability_rank,
+            cost_rank: facts.cost_rank,
+            defaults_chosen_on_bundled_data: model.defaults_chosen_on_bundled_data(),
+        }
+    }
+
+    /// For a model neither recorded nor known to this build: an ordinary model, least readable
+    /// and most costly, so it is never preferred on facts it did not declare.
+    pub const UNKNOWN: RecordedFacts = RecordedFacts {
+        role: ModelRole::Simple,
+        readability_rank: u8::MAX,
+        cost_rank: u8::MAX,
+        defaults_chosen_on_bundled_data: false,
+    };
 }
 
 /// A dataset as it was run, with the fold of every row.
@@ -132,6 +177,68 @@ pub struct RunResults {
     pub header: RunHeader,
     pub datasets: Vec<DatasetRecord>,
     pub cells: Vec<CellResult>,
+}
+
+impl RunResults {
+    /// The facts of `model`: as recorded in the header, else (older results files) from this
+    /// build's model of that name, else [`RecordedFacts::UNKNOWN`].
+    pub fn facts_of(&self, model: &str) -> RecordedFacts {
+        self.header
+            .models
+            .iter()
+            .find(|m| m.name == model)
+            .and_then(|m| m.facts)
+            .or_else(|| crate::models::find_model(model).map(|m| RecordedFacts::of(m.as_ref())))
+            .unwrap_or(RecordedFacts::UNKNOWN)
+    }
+
+    /// Fills in the facts of models recorded without them (results written by an older
+    /// modelbench), so that a rewritten file carries them.
+    pub fn record_missing_facts(&mut self) {
+        let filled: Vec<RecordedFacts> = self
+            .header
+            .models
+            .iter()
+            .map(|m| self.facts_of(&m.name))
+            .collect();
+        for (record, facts) in self.header.models.iter_mut().zip(filled) {
+            record.facts.get_or_insert(facts);
+        }
+    }
+
+    /// The main cells (default settings, whole training fold) of `model` on `dataset`.
+    pub fn main_cells<'a>(
+        &'a self,
+        dataset: &'a str,
+        model: &'a str,
+    ) -> impl Iterator<Item = &'a CellResult> + 'a {
+        self.cells
+            .iter()
+            .filter(move |c| c.key.is_main() && c.key.dataset == dataset && c.key.model == model)
+    }
+
+    /// Every cell (main and experiments) of `model` on `dataset`.
+    pub fn cells_of<'a>(
+        &'a self,
+        dataset: &'a str,
+        model: &'a str,
+    ) -> impl Iterator<Item = &'a CellResult> + 'a {
+        self.cells
+            .iter()
+            .filter(move |c| c.key.dataset == dataset && c.key.model == model)
+    }
+
+    /// The headline score of each main cell of `model` on `dataset` that ran, keyed by
+    /// (repeat, fold).
+    pub fn fold_scores(&self, dataset: &str, model: &str) -> BTreeMap<(usize, usize), f64> {
+        self.main_cells(dataset, model)
+            .filter_map(|c| {
+                c.measurement
+                    .as_ref()
+                    .map(|m| ((c.key.repeat, c.key.fold), m.scores.headline()))
+            })
+            .collect()
+    }
 }
 
 /// The library versions recorded at build time from Cargo.lock.

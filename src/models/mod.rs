@@ -247,6 +247,12 @@ pub trait Model: Send + Sync {
     fn facts(&self) -> ModelFacts;
     /// Its settings, recorded in the results file so that a run can be replayed.
     fn settings(&self) -> serde_json::Value;
+    /// Whether its default settings were chosen by trying them on the bundled datasets (rather
+    /// than taken from a reference library); the report discloses it, since those datasets
+    /// then favour it.
+    fn defaults_chosen_on_bundled_data(&self) -> bool {
+        false
+    }
     /// Whether its features should be standardized (fitted on the training fold) first.
     fn wants_standardized_features(&self) -> bool;
     /// Whether it is in the default set run by `compare` without `--models`.

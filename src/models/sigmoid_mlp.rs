@@ -91,6 +91,9 @@ impl Model for SigmoidMlp {
             ],
         }
     }
+    fn defaults_chosen_on_bundled_data(&self) -> bool {
+        true
+    }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Classification, Task::Regression]
     }

@@ -76,6 +76,9 @@ impl Model for SigmoidNet {
             tuning_grid: &[],
         }
     }
+    fn defaults_chosen_on_bundled_data(&self) -> bool {
+        true
+    }
     fn tasks(&self) -> &'static [Task] {
         &[Task::Classification]
     }

@@ -1,17 +1,18 @@
 //! Number formats and row order shared by the Markdown and HTML renderers, so both show the
 //! same numbers the same way. Nothing here escapes text: each renderer escapes for its format.
 
-use super::document::{DatasetAnalysis, ModelComparison};
-use super::summary::{MeanSd, ModelSummary};
+use crate::analysis::document::{DatasetAnalysis, ModelComparison};
+use crate::analysis::summary::{MeanSd, ModelSummary};
+use crate::eval::cell::ModelSize;
 use crate::stats::{CorrectedTTest, RopeProbabilities};
 
 /// How a model compares with the best model of its dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
     Best,
-    /// p < 0.05 and worse than the best.
+    /// Holm-adjusted p < 0.05 and worse than the best.
     SignificantlyWorse,
-    /// Not distinguishable from the best at p < 0.05.
+    /// Not distinguishable from the best at Holm-adjusted p < 0.05.
     NotDistinguishable,
     /// No test could be run (too few folds, or the model failed).
     Untested,
@@ -30,8 +31,12 @@ impl Mark {
     pub fn meaning(self) -> &'static str {
         match self {
             Mark::Best => "the best mean score",
-            Mark::SignificantlyWorse => "significantly worse than the best (p < 0.05)",
-            Mark::NotDistinguishable => "not distinguishable from the best (p ≥ 0.05)",
+            Mark::SignificantlyWorse => {
+                "significantly worse than the best (Holm-adjusted p < 0.05)"
+            }
+            Mark::NotDistinguishable => {
+                "not distinguishable from the best (Holm-adjusted p ≥ 0.05)"
+            }
             Mark::Untested => "no test (too few successful folds)",
         }
     }
@@ -127,21 +132,35 @@ pub fn bytes(bytes: u64) -> String {
 /// "0.012", or "< 0.001" for very small p-values.
 pub fn p_value(p: f64) -> String {
     match p {
-        p if !p.is_finite() => "-".into(),
-        p if p < 0.001 => "< 0.001".into(),
-        p => format!("{p:.3}"),
+        p if !p.is_finite() => "p = -".into(),
+        p if p < 0.001 => "p < 0.001".into(),
+        p => format!("p = {p:.3}"),
     }
 }
 
-/// The difference to the best and its 95% interval in percentage points:
-/// "−1.2 [−3.4, +1.0]".
-pub fn difference_pp(test: &CorrectedTTest) -> String {
+/// The difference to the best and its 95% interval in the score's units (percentage points
+/// for accuracy, R² units for R²): "−1.2 [−3.4, +1.0]".
+pub fn difference_interval(test: &CorrectedTTest, score_name: &str) -> String {
+    let (scale, decimals) = if score_name == "accuracy" {
+        (100.0, 1)
+    } else {
+        (1.0, 3)
+    };
     format!(
         "{} [{}, {}]",
-        signed(test.mean_difference * 100.0, 1),
-        signed(test.ci_low * 100.0, 1),
-        signed(test.ci_high * 100.0, 1)
+        signed(test.mean_difference * scale, decimals),
+        signed(test.ci_low * scale, decimals),
+        signed(test.ci_high * scale, decimals)
     )
+}
+
+/// The unit of [`difference_interval`]: "pp" or the score's name.
+pub fn difference_unit(score_name: &str) -> &str {
+    if score_name == "accuracy" {
+        "pp"
+    } else {
+        score_name
+    }
 }
 
 /// P(worse) / P(equivalent) / P(better) against the region of practical equivalence.
@@ -181,6 +200,38 @@ pub fn percent(fraction: f64) -> String {
     format!("{:.0}%", fraction * 100.0)
 }
 
+/// A short description of a model's size: "42 support vectors", "57 nodes, depth 9", ...
+pub fn describe_size(size: &ModelSize) -> String {
+    let mut parts = Vec::new();
+    if let Some(nodes) = size.tree_nodes {
+        parts.push(format!("{nodes} nodes"));
+    }
+    if let Some(depth) = size.tree_depth {
+        parts.push(format!("depth {depth}"));
+    }
+    if let Some(leaves) = size.leaves {
+        if size.tree_nodes.is_none() {
+            parts.push(format!("{leaves} leaves"));
+        }
+    }
+    if let Some(sv) = size.support_vectors {
+        parts.push(format!("{sv} support vectors"));
+    }
+    if let Some(rows) = size.stored_rows {
+        parts.push(format!("{rows} stored rows"));
+    }
+    if let Some(p) = size.parameters {
+        if parts.is_empty() {
+            parts.push(format!("{p} parameters"));
+        }
+    }
+    if parts.is_empty() {
+        "-".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,8 +241,8 @@ mod tests {
         assert_eq!(signed(-0.04, 1), "0.0");
         assert_eq!(signed(-1.26, 1), "−1.3");
         assert_eq!(signed(2.0, 1), "+2.0");
-        assert_eq!(p_value(0.0004), "< 0.001");
-        assert_eq!(p_value(0.0123), "0.012");
+        assert_eq!(p_value(0.0004), "p < 0.001");
+        assert_eq!(p_value(0.0123), "p = 0.012");
         assert_eq!(ratio(12.34), "×12.3");
         assert_eq!(ratio(0.456), "×0.46");
         assert_eq!(percent(0.25), "25%");
@@ -202,5 +253,21 @@ mod tests {
         assert_eq!(bytes(3 * 1024 * 1024), "3.0 MB");
         assert_eq!(shorten("abcdef", 4), "abc…");
         assert_eq!(shorten("abc", 4), "abc");
+    }
+
+    #[test]
+    fn size_descriptions() {
+        let tree = ModelSize {
+            tree_nodes: Some(57),
+            tree_depth: Some(9),
+            leaves: Some(29),
+            ..ModelSize::default()
+        };
+        assert_eq!(describe_size(&tree), "57 nodes, depth 9");
+        let net = ModelSize {
+            parameters: Some(1234),
+            ..ModelSize::default()
+        };
+        assert_eq!(describe_size(&net), "1234 parameters");
     }
 }

@@ -7,13 +7,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::decision::{Pick, Standing, Verdict};
 use super::summary::ModelSummary;
+use super::warnings::Warning;
 use crate::data::Task;
 use crate::eval::results::RunResults;
 use crate::stats::{CorrectedTTest, FriedmanTest, RopeProbabilities};
 
 /// Bumped whenever the document's format changes incompatibly.
-pub const REPORT_FORMAT_VERSION: u32 = 1;
+pub const REPORT_FORMAT_VERSION: u32 = 2;
 
 /// Everything a report shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,13 +58,20 @@ pub struct DatasetAnalysis {
     /// Accuracy for classification, R² for regression.
     pub score_name: String,
     pub summaries: Vec<ModelSummary>,
-    /// Model with the best mean score, if any model ran.
+    /// Complete model with the best mean score, if any model completed.
     pub best: Option<String>,
-    /// Every other model against the best, on the same folds.
+    /// Every other complete model against the best, on the same folds.
     pub comparisons: Vec<ModelComparison>,
+    /// What the decision rules look at, per model.
+    pub standings: Vec<Standing>,
+    /// The candidates in the order of the Occam rule (the pick first).
+    pub ranked_candidates: Vec<String>,
+    /// The recommendation; `None` when no model is a candidate.
+    pub pick: Option<Pick>,
+    /// Does a network earn its cost here?
+    pub verdict: Verdict,
+    pub warnings: Vec<Warning>,
     pub claims: Claims,
-    /// One paragraph: does the network earn its cost here?
-    pub verdict: String,
 }
 
 /// A model against the best model of its dataset (difference = model − best).
@@ -71,32 +80,34 @@ pub struct ModelComparison {
     pub model: String,
     /// Nadeau-Bengio corrected resampled t-test with its 95% confidence interval.
     pub test: Option<CorrectedTTest>,
+    /// The test's p-value after Holm's adjustment over every comparison with the best.
+    pub p_holm: Option<f64>,
     /// Probabilities that the difference is below, inside or above ±rope.
     pub rope: Option<RopeProbabilities>,
     /// Half-width of the region of practical equivalence (0.01 = ±1 percentage point).
     pub rope_half_width: f64,
-    /// p < 0.05 and worse than the best.
+    /// Holm-adjusted p < α and worse than the best.
     pub significantly_worse: bool,
-    /// Not practically worse: P(below −rope) < 0.5, i.e. more likely than not within or above
-    /// the region of practical equivalence.
-    pub not_practically_worse: bool,
+    /// Practically worse: P(difference < −rope) > 0.5, more likely than not below the region
+    /// of practical equivalence.
+    pub practically_worse: bool,
 }
 
 /// The article's reasons a network is often the wrong choice, each answered with numbers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Claims {
-    /// 1. Hard to interpret: each model's size in words, and the tree's rules as text.
-    pub sizes: Vec<NamedText>,
-    pub tree_rules: Option<String>,
-    /// 2. Hard to visualise: the decision tree fitted on all rows, to be drawn.
+    /// 1. Hard to interpret: each model's size (of its model fitted on its first fold).
+    pub sizes: Vec<NamedSize>,
+    /// 2. Hard to visualise: a single tree as fitted on one fold, to be drawn and read.
     pub tree: Option<TreeView>,
     /// 3. Overfits easily: training minus test score per model.
     pub overfitting: Vec<NamedValue>,
     /// 4. Confidence intervals: each model's 95% interval of its mean score (corrected scale),
     ///    and the Brier score where the model gives probabilities.
     pub intervals: Vec<ModelInterval>,
-    /// 5. Training time: fit-time ratio of each network to each other model.
-    pub fit_time_ratios: Vec<FitTimeRatio>,
+    /// 5. Training time: cost ratio (median fit + predict per fold) of each network to each
+    ///    non-baseline non-network.
+    pub cost_ratios: Vec<CostRatio>,
     /// 6. Tuning: the network's score over a small grid, next to the tree's over depths.
     pub tuning: Option<TuningSpread>,
     /// 7. Data needs: learning curves and where (if anywhere) the network overtakes.
@@ -104,9 +115,9 @@ pub struct Claims {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NamedText {
+pub struct NamedSize {
     pub model: String,
-    pub text: String,
+    pub size: crate::eval::cell::ModelSize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,10 +136,10 @@ pub struct ModelInterval {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FitTimeRatio {
+pub struct CostRatio {
     pub network: String,
     pub other: String,
-    /// Network's median fit time divided by the other model's.
+    /// The network's median fit + predict time per fold divided by the other model's.
     pub ratio: f64,
 }
 
@@ -145,13 +156,49 @@ pub struct GridPoint {
     pub mean: f64,
 }
 
-/// Mean test score per model at each fraction of the training fold.
+/// Mean test score per model at each fraction of the training fold (every repeat that ran).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LearningCurves {
     pub fractions: Vec<f64>,
     pub curves: Vec<Curve>,
-    /// Smallest training size (rows) where the network beats the best simple model, if any.
-    pub network_overtakes_at_rows: Option<usize>,
+    /// The best network against the best non-network at each size, and the answer.
+    pub overtaking: Option<Overtaking>,
+}
+
+/// Claim 7: does the network overtake the best non-network as the training set grows?
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overtaking {
+    pub network: String,
+    /// The non-baseline non-network with the best score on the whole training fold.
+    pub other: String,
+    /// network − other at each size, smallest first; the last is the whole training fold.
+    pub points: Vec<CurveDifference>,
+    pub answer: OvertakingAnswer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CurveDifference {
+    pub rows: usize,
+    /// Mean of the paired per-fold differences, and its 95% interval (corrected t); the
+    /// interval is `None` with fewer than two folds.
+    pub mean_difference: f64,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    /// Paired folds behind the mean.
+    pub folds: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "kebab-case")]
+pub enum OvertakingAnswer {
+    /// Ahead (mean difference > 0) at this size and at every larger one, through the full set.
+    OvertakesFrom { rows: usize },
+    /// Ahead at some smaller size but not at the full training set.
+    AheadOnlyAtSmallSizes { largest_ahead_rows: usize },
+    /// Never ahead at any size tried.
+    NeverOvertakes,
+    /// Ahead at the full training set and at every size, including the smallest tried.
+    AheadAtEverySize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -166,6 +213,11 @@ pub struct Curve {
 /// A fitted decision tree, flattened: node 0 is the root.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TreeView {
+    pub model: String,
+    /// The fold it was fitted on (0-based in the results; rendered 1-based).
+    pub repeat: usize,
+    pub fold: usize,
+    pub train_rows: usize,
     pub nodes: Vec<TreeNode>,
 }
 
@@ -191,6 +243,7 @@ pub struct CrossDatasetRanking {
     /// Average rank per model, in `models` order (1 = best).
     pub average_ranks: Vec<f64>,
     pub friedman: Option<FriedmanTest>,
-    /// Nemenyi critical difference at α = 0.05.
+    /// Nemenyi critical difference at α = 0.05; only when Friedman rejects equal ranks (its
+    /// p < α), since the post-hoc test means nothing otherwise.
     pub critical_difference: Option<f64>,
 }

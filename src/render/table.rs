@@ -1,15 +1,14 @@
-//! The terminal table of one dataset: a row per model, best first, with the baseline marked.
+//! The terminal table of one dataset: a row per model, best first, with its significance mark
+//! against the best and the baselines marked.
 
-use super::format;
-use super::summary::{describe_size, ModelSummary};
+use super::format::{self, describe_size};
+use crate::analysis::document::DatasetAnalysis;
 use crate::data::Task;
-use crate::eval::results::DatasetRecord;
+use crate::eval::results::{DatasetRecord, ModelRole};
 
-/// The models that set the floor: their rows are marked in the table.
-pub const BASELINES: [&str; 2] = ["majority", "mean"];
-
-/// Renders the table of one dataset, sorted by the headline score (best first).
-pub fn render(dataset: &DatasetRecord, summaries: &[ModelSummary]) -> String {
+/// Renders the table of one dataset, sorted by the headline score (best first); `analysis` is
+/// `None` for a dataset that was skipped.
+pub fn render(dataset: &DatasetRecord, analysis: Option<&DatasetAnalysis>) -> String {
     let mut out = String::new();
     let plan = dataset.fold_plan.as_ref();
     let protocol = plan.map_or_else(String::new, |p| {
@@ -27,37 +26,36 @@ pub fn render(dataset: &DatasetRecord, summaries: &[ModelSummary]) -> String {
         out.push_str(&format!("  skipped: {reason}\n"));
         return out;
     }
+    let Some(analysis) = analysis else {
+        return out;
+    };
     let (score, second, train) = match dataset.task {
         Task::Classification => ("accuracy", "bal. acc", "train acc"),
         Task::Regression => ("R^2", "RMSE", "train R^2"),
     };
     let header = [
         "model",
+        "mark",
         score,
         second,
         train,
         "fit ms",
         "predict ms",
-        "fit peak",
+        "fit heap peak",
         "size",
         "status",
     ];
     let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut sorted: Vec<&ModelSummary> = summaries.iter().collect();
-    sorted.sort_by(|a, b| {
-        let key = |s: &ModelSummary| s.headline.map_or(f64::NEG_INFINITY, |h| h.mean);
-        key(b)
-            .total_cmp(&key(a))
-            .then_with(|| a.model.cmp(&b.model))
-    });
-    for s in sorted {
-        let name = if BASELINES.contains(&s.model.as_str()) {
+    for row in format::rows(analysis) {
+        let s = row.summary;
+        let name = if s.role == ModelRole::Baseline {
             format!("{} (baseline)", s.model)
         } else {
             s.model.clone()
         };
         rows.push(vec![
             name,
+            row.mark.symbol().to_string(),
             s.headline
                 .map_or("-".into(), |m| format!("{:.3} ± {:.3}", m.mean, m.sd)),
             s.secondary.map_or("-".into(), |m| format!("{:.3}", m.mean)),
@@ -65,7 +63,7 @@ pub fn render(dataset: &DatasetRecord, summaries: &[ModelSummary]) -> String {
                 .map_or("-".into(), |m| format!("{:.3}", m.mean)),
             s.fit_ms.map_or("-".into(), |m| format::ms(m.mean)),
             s.predict_ms.map_or("-".into(), |m| format::ms(m.mean)),
-            s.fit_peak_bytes.map_or("-".into(), format::bytes),
+            s.fit_heap_peak_bytes.map_or("-".into(), format::bytes),
             s.size.as_ref().map_or("-".into(), describe_size),
             format::shorten(&s.status, 70),
         ]);
@@ -83,7 +81,7 @@ pub fn render(dataset: &DatasetRecord, summaries: &[ModelSummary]) -> String {
         let mut text = String::from(" ");
         for (c, cell) in cells.iter().enumerate() {
             // Names and text left-aligned, numbers right-aligned.
-            if c == 0 || c >= 7 {
+            if c <= 1 || c >= 8 {
                 text.push_str(&format!(" {cell:<w$}", w = widths[c]));
             } else {
                 text.push_str(&format!(" {cell:>w$}", w = widths[c]));

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::document::ReportDocument;
 use super::{csv_export, html, manifest, markdown};
+use crate::analysis::document::ReportDocument;
 use crate::eval::results::write_atomically;
 
 pub const REPORT_JSON: &str = "report.json";
@@ -43,7 +43,7 @@ pub fn write_reports(doc: &ReportDocument, dir: &Path) -> anyhow::Result<Vec<Pat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixtures::sample_document;
+    use crate::render::test_fixture::sample_document;
 
     #[test]
     fn writes_five_files_inside_the_folder_and_the_json_round_trips() {

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::eval::cell::ModelSize;
 use crate::eval::cell::{CellResult, CellStatus, FoldScores};
-use crate::eval::results::{DatasetRecord, RunResults};
-use crate::models::ModelSize;
+use crate::eval::results::{DatasetRecord, ModelRole, RunResults};
 
 /// Mean and sample standard deviation of a list of numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -35,6 +35,9 @@ impl MeanSd {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelSummary {
     pub model: String,
+    /// From the model's recorded facts.
+    pub role: ModelRole,
+    pub readability_rank: u8,
     pub folds_ok: usize,
     pub folds_total: usize,
     /// "ok", or what went wrong and how often.
@@ -47,8 +50,12 @@ pub struct ModelSummary {
     pub train_headline: Option<MeanSd>,
     pub fit_ms: Option<MeanSd>,
     pub predict_ms: Option<MeanSd>,
-    /// Largest fit peak over the folds.
-    pub fit_peak_bytes: Option<u64>,
+    /// Median over folds of fit + predict milliseconds: the cost the decision rules weigh.
+    pub cost_ms: Option<f64>,
+    /// Largest peak live heap of a fit over the folds (counting allocator).
+    pub fit_heap_peak_bytes: Option<u64>,
+    /// Largest resident-set growth of a fit over the folds.
+    pub fit_rss_growth_bytes: Option<u64>,
     /// Size of the model fitted on the first successful fold.
     pub size: Option<ModelSize>,
 }
@@ -66,7 +73,11 @@ pub fn summarize(results: &RunResults, dataset: &DatasetRecord) -> Vec<ModelSumm
                     c.key.is_main() && c.key.dataset == dataset.name && &c.key.model == model
                 })
                 .collect();
-            summarize_cells(model, &cells)
+            let facts = results.facts_of(model);
+            let mut summary = summarize_cells(model, &cells);
+            summary.role = facts.role;
+            summary.readability_rank = facts.readability_rank;
+            summary
         })
         .collect()
 }
@@ -88,8 +99,13 @@ fn summarize_cells(model: &str, cells: &[&CellResult]) -> ModelSummary {
         FoldScores::Classification { train_accuracy, .. } => *train_accuracy,
         FoldScores::Regression { train_r2, .. } => *train_r2,
     });
+    let mut costs: Vec<f64> = measured.iter().map(|m| m.fit_ms + m.predict_ms).collect();
+    costs.sort_by(f64::total_cmp);
     ModelSummary {
         model: model.to_string(),
+        role: ModelRole::Simple,
+        readability_rank: u8::MAX,
+        cost_ms: (!costs.is_empty()).then(|| super::warnings::median_sorted(&costs)),
         folds_ok: measured.len(),
         folds_total: cells.len(),
         status: status_line(cells),
@@ -98,7 +114,8 @@ fn summarize_cells(model: &str, cells: &[&CellResult]) -> ModelSummary {
         train_headline,
         fit_ms: MeanSd::of(&measured.iter().map(|m| m.fit_ms).collect::<Vec<_>>()),
         predict_ms: MeanSd::of(&measured.iter().map(|m| m.predict_ms).collect::<Vec<_>>()),
-        fit_peak_bytes: measured.iter().filter_map(|m| m.fit_peak_bytes).max(),
+        fit_heap_peak_bytes: measured.iter().filter_map(|m| m.fit_heap_peak_bytes).max(),
+        fit_rss_growth_bytes: measured.iter().filter_map(|m| m.fit_peak_bytes).max(),
         size: measured.first().map(|m| m.size.clone()),
     }
 }
@@ -128,38 +145,6 @@ fn status_line(cells: &[&CellResult]) -> String {
     }
 }
 
-/// A short description of a model's size: "42 support vectors", "57 nodes, depth 9", ...
-pub fn describe_size(size: &ModelSize) -> String {
-    let mut parts = Vec::new();
-    if let Some(nodes) = size.tree_nodes {
-        parts.push(format!("{nodes} nodes"));
-    }
-    if let Some(depth) = size.tree_depth {
-        parts.push(format!("depth {depth}"));
-    }
-    if let Some(leaves) = size.leaves {
-        if size.tree_nodes.is_none() {
-            parts.push(format!("{leaves} leaves"));
-        }
-    }
-    if let Some(sv) = size.support_vectors {
-        parts.push(format!("{sv} support vectors"));
-    }
-    if let Some(rows) = size.stored_rows {
-        parts.push(format!("{rows} stored rows"));
-    }
-    if let Some(p) = size.parameters {
-        if parts.is_empty() {
-            parts.push(format!("{p} parameters"));
-        }
-    }
-    if parts.is_empty() {
-        "-".to_string()
-    } else {
-        parts.join(", ")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,21 +158,5 @@ mod tests {
         assert_abs_diff_eq!(m.sd, 2.0);
         assert_eq!(MeanSd::of(&[]), None);
         assert_eq!(MeanSd::of(&[3.0]).unwrap().sd, 0.0);
-    }
-
-    #[test]
-    fn size_descriptions() {
-        let tree = ModelSize {
-            tree_nodes: Some(57),
-            tree_depth: Some(9),
-            leaves: Some(29),
-            ..ModelSize::default()
-        };
-        assert_eq!(describe_size(&tree), "57 nodes, depth 9");
-        let net = ModelSize {
-            parameters: Some(1234),
-            ..ModelSize::default()
-        };
-        assert_eq!(describe_size(&net), "1234 parameters");
     }
 }

@@ -9,10 +9,10 @@
 
 use anyhow::Context;
 
-use super::document::ReportDocument;
+use crate::analysis::document::ReportDocument;
 use crate::eval::cell::{CellStatus, FoldScores};
 
-const HEADER: [&str; 22] = [
+const HEADER: [&str; 23] = [
     "dataset",
     "model",
     "repeat",
@@ -34,7 +34,8 @@ const HEADER: [&str; 22] = [
     "train_r2",
     "fit_ms",
     "predict_ms",
-    "fit_peak_bytes",
+    "fit_heap_peak_bytes",
+    "fit_rss_growth_bytes",
 ];
 
 /// Renders every cell of the run, in the order the run recorded them.
@@ -93,10 +94,12 @@ pub fn render(doc: &ReportDocument) -> anyhow::Result<String> {
         let m = cell.measurement.as_ref();
         record.push(number(m.map(|m| m.fit_ms)));
         record.push(number(m.map(|m| m.predict_ms)));
-        record.push(
-            m.and_then(|m| m.fit_peak_bytes)
-                .map_or_else(String::new, |b| b.to_string()),
-        );
+        for bytes in [
+            m.and_then(|m| m.fit_heap_peak_bytes),
+            m.and_then(|m| m.fit_peak_bytes),
+        ] {
+            record.push(bytes.map_or_else(String::new, |b| b.to_string()));
+        }
         writer.write_record(&record).with_context(|| {
             format!(
                 "Could not write the CSV row of {} / {}",
@@ -131,7 +134,7 @@ fn status_word(status: CellStatus) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixtures::{sample_document, HOSTILE_FORMULA};
+    use crate::render::test_fixture::{sample_document, HOSTILE_FORMULA};
 
     fn parsed(text: &str) -> Vec<csv::StringRecord> {
         csv::Reader::from_reader(text.as_bytes())
@@ -188,7 +191,7 @@ mod tests {
         // A negative R² is written as a plain number.
         let negative = rows
             .iter()
-            .find(|r| &r[column("r2")] == "-0.19")
+            .find(|r| &r[column("r2")] == "-0.0216862")
             .expect("the fixture's negative R² row");
         assert_eq!(&negative[column("model")], "mean");
         assert_eq!(&negative[column("accuracy")], "");
@@ -211,7 +214,7 @@ mod tests {
         assert!(failed.iter().skip(8).all(|v| v.is_empty()), "{failed:?}");
         assert!(rows.iter().any(|r| &r[6] == "timed-out"));
         // Experiment cells are told apart from the main ones.
-        assert!(rows.iter().any(|r| &r[4] == "hidden=4;lr=0.5"));
+        assert!(rows.iter().any(|r| &r[4] == "hidden=8;lr_scale=0.25"));
         assert!(rows.iter().any(|r| &r[5] == "25"));
     }
 }

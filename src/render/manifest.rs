@@ -2,7 +2,7 @@
 //! versions, CPU, each dataset's SHA-256), and where the CPU's name comes from. The manifest
 //! itself is built by whoever builds the [`ReportDocument`]; this only renders it.
 
-use super::document::ReportDocument;
+use crate::analysis::document::ReportDocument;
 
 /// The manifest as pretty JSON (it is plain strings and numbers, so it always encodes).
 pub fn render(doc: &ReportDocument) -> String {
@@ -33,8 +33,8 @@ fn cpu_model_from(cpuinfo: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::document::Manifest;
-    use crate::report::fixtures::sample_document;
+    use crate::analysis::document::Manifest;
+    use crate::render::test_fixture::sample_document;
 
     #[test]
     fn reads_the_model_name_line() {

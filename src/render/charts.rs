@@ -12,9 +12,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::document::{CrossDatasetRanking, LearningCurves, TreeNode, TreeView};
 use super::format::shorten;
-use super::summary::ModelSummary;
+use crate::analysis::document::{
+    CrossDatasetRanking, LearningCurves, OvertakingAnswer, TreeNode, TreeView,
+};
+use crate::analysis::summary::ModelSummary;
+use crate::eval::results::ModelRole;
 use crate::stats::nemenyi_groups;
 
 /// The tree drawing shows this many levels of splits; deeper nodes are summarised.
@@ -94,19 +97,21 @@ fn padded_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     Some((low - pad, high + pad))
 }
 
-/// Mean score against mean fit time, one labelled point per model, ±1 sd as a vertical bar.
+/// Mean score against the median fit + predict time per fold, one labelled point per model,
+/// ±1 sd as a vertical bar. Baselines are left out: the axis is fitted to the real models.
 pub fn score_vs_fit_time(
     summaries: &[ModelSummary],
     score_name: &str,
 ) -> Result<String, ChartError> {
-    // Log scale: fit times are clamped to a microsecond so a 0 ms baseline still shows.
+    // Log scale: costs are clamped to a microsecond so a 0 ms model still shows.
     let points: Vec<(f64, f64, f64, &str)> = summaries
         .iter()
+        .filter(|s| s.role != ModelRole::Baseline)
         .filter_map(|s| {
             let score = s.headline?;
-            let fit = s.fit_ms?;
-            (score.mean.is_finite() && fit.mean.is_finite()).then_some((
-                fit.mean.max(1e-3),
+            let cost = s.cost_ms?;
+            (score.mean.is_finite() && cost.is_finite()).then_some((
+                cost.max(1e-3),
                 score.mean,
                 if score.sd.is_finite() { score.sd } else { 0.0 },
                 s.model.as_str(),
@@ -131,7 +136,7 @@ pub fn score_vs_fit_time(
             .build_cartesian_2d((x_low..x_high).log_scale(), y_low..y_high)?;
         chart
             .configure_mesh()
-            .x_desc("mean fit time per fold (ms, log scale)")
+            .x_desc("median fit + predict time per fold (ms, log scale)")
             .y_desc(format!("{score_name} (mean ± sd)"))
             .axis_desc_style((FONT, 17))
             .label_style((FONT, 15))
@@ -143,12 +148,27 @@ pub fn score_vs_fit_time(
                 BLUE.mix(0.35).stroke_width(2),
             )
         }))?;
-        chart.draw_series(points.iter().enumerate().map(|(i, &(x, y, _, name))| {
+        // Each point carries a number; the names are in the legend, so no two labels overlap
+        // however close the points are.
+        for (i, &(x, y, _, name)) in points.iter().enumerate() {
             let color = color(i);
-            EmptyElement::at((x, y))
-                + Circle::new((0, 0), 5, color.filled())
-                + Text::new(shorten(name, 28), (8, -14), (FONT, 16).into_font())
-        }))?;
+            let number = (i + 1).to_string();
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at((x, y))
+                        + Circle::new((0, 0), 5, color.filled())
+                        + Text::new(number.clone(), (7, -16), (FONT, 14).into_font()),
+                ))?
+                .label(format!("{number} {}", shorten(name, 24)))
+                .legend(move |(lx, ly)| Circle::new((lx + 5, ly), 5, color.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.4))
+            .label_font((FONT, 14))
+            .draw()?;
         Ok(())
     })
 }
@@ -170,7 +190,11 @@ pub fn learning_curves(curves: &LearningCurves, score_name: &str) -> Result<Stri
     )
     .ok_or_else(|| ChartError("no learning-curve point ran".into()))?;
     // Where the network overtakes: the fraction whose row count is the one reported.
-    let overtakes_at = curves.network_overtakes_at_rows.and_then(|rows| {
+    let overtakes_at = curves.overtaking.as_ref().and_then(|o| match o.answer {
+        OvertakingAnswer::OvertakesFrom { rows } => Some(rows),
+        _ => None,
+    });
+    let overtakes_at = overtakes_at.and_then(|rows| {
         curves.curves.iter().find_map(|c| {
             c.rows
                 .iter()
@@ -200,7 +224,7 @@ pub fn learning_curves(curves: &LearningCurves, score_name: &str) -> Result<Stri
                 BLACK.mix(0.6).stroke_width(1),
             ))?;
             chart.draw_series(std::iter::once(Text::new(
-                "network overtakes",
+                "network ahead from here",
                 (x, y_high),
                 TextStyle::from((FONT, 15).into_font()).pos(Pos::new(HPos::Left, VPos::Top)),
             )))?;
@@ -520,7 +544,7 @@ pub fn critical_difference(ranking: &CrossDatasetRanking) -> Result<String, Char
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixtures::{sample_document, HOSTILE_HTML};
+    use crate::render::test_fixture::{sample_document, HOSTILE_HTML};
 
     #[test]
     fn plotters_escapes_text_in_svg() {
@@ -533,16 +557,29 @@ mod tests {
 
     #[test]
     fn charts_of_the_sample_draw() {
-        let doc = sample_document();
-        let first = &doc.datasets[0];
-        let curves = first.claims.learning_curves.as_ref().unwrap();
+        let mut doc = sample_document();
+        let hostile = &mut doc.datasets[1];
+        let curves = hostile.claims.learning_curves.as_mut().unwrap();
         let svg = learning_curves(curves, "accuracy").unwrap();
-        assert!(svg.contains("network overtakes"));
-        let tree_svg = tree(first.claims.tree.as_ref().unwrap()).unwrap();
+        // The real run: the network never overtakes for good, so no marker is drawn.
+        assert!(!svg.contains("network ahead from here"));
+        let overtaking = curves.overtaking.as_mut().unwrap();
+        overtaking.answer = OvertakingAnswer::OvertakesFrom {
+            rows: overtaking.points[1].rows,
+        };
+        let rows = overtaking.points[1].rows;
+        for curve in &mut curves.curves {
+            curve.rows[1] = rows;
+        }
+        let svg = learning_curves(curves, "accuracy").unwrap();
+        assert!(svg.contains("network ahead from here"));
+        let tree_svg = tree(hostile.claims.tree.as_ref().unwrap()).unwrap();
         // The hostile feature name is a split's first line, escaped by plotters.
         assert!(tree_svg.contains("&lt;img src=x onerro…"), "{tree_svg}");
-        let cd = critical_difference(doc.ranking.as_ref().unwrap()).unwrap();
-        assert!(cd.contains("CD = 2.35"), "{cd}");
+        let ranking = doc.ranking.as_ref().unwrap();
+        let cd = critical_difference(ranking).unwrap();
+        let expected = format!("CD = {:.2}", ranking.critical_difference.unwrap());
+        assert!(cd.contains(&expected), "{cd}");
     }
 
     #[test]
@@ -555,6 +592,10 @@ mod tests {
         }
         assert!(learning_curves(curves, "accuracy").is_err());
         let cyclic = TreeView {
+            model: "tree".into(),
+            repeat: 0,
+            fold: 0,
+            train_rows: 10,
             nodes: vec![TreeNode::Split {
                 feature: "x".into(),
                 threshold: 1.0,
@@ -564,6 +605,10 @@ mod tests {
         };
         assert!(tree(&cyclic).unwrap_err().0.contains("node 7"));
         let looping = TreeView {
+            model: "tree".into(),
+            repeat: 0,
+            fold: 0,
+            train_rows: 10,
             nodes: vec![TreeNode::Split {
                 feature: "x".into(),
                 threshold: f64::NAN,
@@ -573,18 +618,52 @@ mod tests {
         };
         assert!(tree(&looping).is_ok(), "a cycle is cut at the drawn depth");
         // Equal fit times and one model: still a chart.
-        let mut one = doc.datasets[0].summaries.clone();
-        one.truncate(1);
+        let one: Vec<ModelSummary> = doc.datasets[0]
+            .summaries
+            .iter()
+            .filter(|s| s.role != ModelRole::Baseline)
+            .take(1)
+            .cloned()
+            .collect();
         assert!(score_vs_fit_time(&one, "accuracy").is_ok());
+        // Baselines alone: nothing on the fitted axis.
+        let baselines: Vec<ModelSummary> = doc.datasets[0]
+            .summaries
+            .iter()
+            .filter(|s| s.role == ModelRole::Baseline)
+            .cloned()
+            .collect();
+        assert!(score_vs_fit_time(&baselines, "accuracy").is_err());
     }
 
     #[test]
     fn big_trees_are_cut_at_the_drawn_depth() {
         let doc = sample_document();
-        let big = doc.datasets[1].claims.tree.as_ref().unwrap();
+        // diabetes: 687 nodes, depth 17.
+        let big = doc.datasets[2].claims.tree.as_ref().unwrap();
         assert!(tree_is_cut(big));
         let svg = tree(big).unwrap();
         assert!(svg.contains("more nodes"));
-        assert!(!tree_is_cut(doc.datasets[0].claims.tree.as_ref().unwrap()));
+        let small = TreeView {
+            model: "tree".into(),
+            repeat: 0,
+            fold: 0,
+            train_rows: 10,
+            nodes: vec![
+                TreeNode::Split {
+                    feature: "x".into(),
+                    threshold: 1.0,
+                    left: 1,
+                    right: 2,
+                },
+                TreeNode::Leaf {
+                    prediction: "a".into(),
+                },
+                TreeNode::Leaf {
+                    prediction: "b".into(),
+                },
+            ],
+        };
+        assert!(!tree_is_cut(&small));
     }
 }

@@ -2,27 +2,21 @@
 //! the corrected t-test and Bayesian ROPE, the article's seven claims answered with this run's
 //! numbers, a verdict per dataset, and the ranking across datasets. Pure: no I/O, no training.
 
-use std::collections::BTreeMap;
-
-use super::claims;
+use super::decision::{self, Standing, Versus};
 use super::document::{
     CrossDatasetRanking, DatasetAnalysis, Manifest, ManifestDataset, ModelComparison,
     ReportDocument, REPORT_FORMAT_VERSION,
 };
 use super::summary::{summarize, ModelSummary};
+use super::{claims, warnings};
 use crate::data::Task;
-use crate::eval::cell::CellResult;
 use crate::eval::results::{DatasetRecord, RunResults};
 use crate::stats;
 
 /// Half-width of the region of practical equivalence: ±1 percentage point (or ±0.01 R²).
 pub const ROPE_HALF_WIDTH: f64 = 0.01;
-/// Significance level of the corrected t-test.
+/// Significance level of the corrected t-test (after Holm's adjustment) and of Friedman's.
 pub const ALPHA: f64 = 0.05;
-/// The article's networks, whose cost the verdict weighs.
-pub const NETWORKS: [&str; 2] = ["sigmoid-net", "sigmoid-mlp"];
-/// Baselines: the floor, never recommended as "the simple model".
-pub const BASELINES: [&str; 2] = ["majority", "mean"];
 
 /// Builds the report document of a run; `cpu` names the machine for the manifest.
 pub fn analyse(results: RunResults, cpu: String) -> ReportDocument {
@@ -61,32 +55,6 @@ pub fn analyse(results: RunResults, cpu: String) -> ReportDocument {
     }
 }
 
-/// The headline score of each main cell of `model` on `dataset`, keyed by (repeat, fold).
-pub(crate) fn fold_scores(
-    results: &RunResults,
-    dataset: &str,
-    model: &str,
-) -> BTreeMap<(usize, usize), f64> {
-    main_cells(results, dataset, model)
-        .filter_map(|c| {
-            c.measurement
-                .as_ref()
-                .map(|m| ((c.key.repeat, c.key.fold), m.scores.headline()))
-        })
-        .collect()
-}
-
-pub(crate) fn main_cells<'a>(
-    results: &'a RunResults,
-    dataset: &'a str,
-    model: &'a str,
-) -> impl Iterator<Item = &'a CellResult> + 'a {
-    results
-        .cells
-        .iter()
-        .filter(move |c| c.key.is_main() && c.key.dataset == dataset && c.key.model == model)
-}
-
 /// Rows in a training and a test fold (the test fold's mean size).
 pub(crate) fn fold_sizes(record: &DatasetRecord) -> (usize, usize) {
     let folds = record.fold_plan.as_ref().map_or(5, |p| p.folds).max(2);
@@ -110,20 +78,37 @@ fn analyse_dataset(results: &RunResults, record: &DatasetRecord) -> DatasetAnaly
                 .then_with(|| b.model.cmp(&a.model))
         })
         .map(|s| s.model.clone());
-    let (n_train, n_test) = fold_sizes(record);
     let comparisons = match &best {
-        Some(best) => {
-            let best_scores = fold_scores(results, &record.name, best);
-            summaries
-                .iter()
-                .filter(|s| complete(s))
-                .map(|s| compare_to_best(results, record, &s.model, &best_scores, n_train, n_test))
-                .collect()
-        }
+        Some(best) => compare_all(results, record, &summaries, best),
         None => Vec::new(),
     };
+    let standings: Vec<Standing> = summaries
+        .iter()
+        .map(|s| standing(s, comparisons.iter().find(|c| c.model == s.model)))
+        .collect();
+    let best_name = best.as_deref();
+    let ranked_candidates = best_name.map_or_else(Vec::new, |b| {
+        decision::rank_candidates(&standings, b)
+            .into_iter()
+            .map(|s| s.model.clone())
+            .collect()
+    });
+    let pick = best_name.and_then(|b| decision::pick(&standings, b));
+    let verdict = decision::verdict(&standings, best_name);
+    let tuned_on_bundled = summaries
+        .iter()
+        .filter(|s| results.facts_of(&s.model).defaults_chosen_on_bundled_data)
+        .map(|s| s.model.clone())
+        .collect();
+    let warnings = warnings::warnings(
+        record,
+        &standings,
+        &comparisons,
+        best_name,
+        tuned_on_bundled,
+    );
     let claims = claims::measure(results, record, &summaries);
-    let mut analysis = DatasetAnalysis {
+    DatasetAnalysis {
         dataset: record.name.clone(),
         task: record.task,
         score_name: match record.task {
@@ -133,36 +118,85 @@ fn analyse_dataset(results: &RunResults, record: &DatasetRecord) -> DatasetAnaly
         summaries,
         best,
         comparisons,
+        standings,
+        ranked_candidates,
+        pick,
+        verdict,
+        warnings,
         claims,
-        verdict: String::new(),
-    };
-    analysis.verdict = claims::verdict(&analysis);
-    analysis
+    }
 }
 
-fn compare_to_best(
+fn standing(summary: &ModelSummary, comparison: Option<&ModelComparison>) -> Standing {
+    Standing {
+        model: summary.model.clone(),
+        role: summary.role,
+        readability_rank: summary.readability_rank,
+        folds_ok: summary.folds_ok,
+        folds_total: summary.folds_total,
+        status: summary.status.clone(),
+        score: summary.headline.map(|h| h.mean),
+        cost_ms: summary.cost_ms,
+        versus_best: comparison.and_then(|c| {
+            let test = c.test?;
+            Some(Versus {
+                difference: test.mean_difference,
+                ci_low: test.ci_low,
+                ci_high: test.ci_high,
+                p_holm: c.p_holm.unwrap_or(f64::NAN),
+                significantly_worse: c.significantly_worse,
+                practically_worse: c.practically_worse,
+            })
+        }),
+    }
+}
+
+/// Every complete model other than the best against the best, on the same folds, with the
+/// p-values Holm-adjusted over the whole family (the best is chosen after looking, so every
+/// comparison with it is one of many).
+fn compare_all(
     results: &RunResults,
     record: &DatasetRecord,
-    model: &str,
-    best_scores: &BTreeMap<(usize, usize), f64>,
-    n_train: usize,
-    n_test: usize,
-) -> ModelComparison {
-    let scores = fold_scores(results, &record.name, model);
-    let differences: Vec<f64> = scores
+    summaries: &[ModelSummary],
+    best: &str,
+) -> Vec<ModelComparison> {
+    let (n_train, n_test) = fold_sizes(record);
+    let best_scores = results.fold_scores(&record.name, best);
+    let mut comparisons: Vec<ModelComparison> = summaries
         .iter()
-        .filter_map(|(key, score)| best_scores.get(key).map(|b| score - b))
+        .filter(|s| complete(s) && s.model != best)
+        .map(|s| {
+            let scores = results.fold_scores(&record.name, &s.model);
+            let differences: Vec<f64> = scores
+                .iter()
+                .filter_map(|(key, score)| best_scores.get(key).map(|b| score - b))
+                .collect();
+            let test = stats::corrected_t_test(&differences, n_train, n_test, 1.0 - ALPHA);
+            let rope = stats::bayesian_rope(&differences, n_train, n_test, ROPE_HALF_WIDTH);
+            ModelComparison {
+                model: s.model.clone(),
+                test,
+                p_holm: None,
+                rope,
+                rope_half_width: ROPE_HALF_WIDTH,
+                significantly_worse: false,
+                practically_worse: rope.is_some_and(|r| r.below > 0.5),
+            }
+        })
         .collect();
-    let test = stats::corrected_t_test(&differences, n_train, n_test, 1.0 - ALPHA);
-    let rope = stats::bayesian_rope(&differences, n_train, n_test, ROPE_HALF_WIDTH);
-    ModelComparison {
-        model: model.to_string(),
-        significantly_worse: test.is_some_and(|t| t.p_value < ALPHA && t.mean_difference < 0.0),
-        not_practically_worse: rope.is_some_and(|r| r.below <= 0.5),
-        test,
-        rope,
-        rope_half_width: ROPE_HALF_WIDTH,
+    let raw: Vec<f64> = comparisons
+        .iter()
+        .map(|c| c.test.map_or(f64::NAN, |t| t.p_value))
+        .collect();
+    for (comparison, adjusted) in comparisons.iter_mut().zip(stats::holm_adjust(&raw)) {
+        if adjusted.is_nan() {
+            continue;
+        }
+        comparison.p_holm = Some(adjusted);
+        comparison.significantly_worse =
+            adjusted < ALPHA && comparison.test.is_some_and(|t| t.mean_difference < 0.0);
     }
+    comparisons
 }
 
 /// Average ranks, Friedman and Nemenyi over the datasets of the most common task, using the
@@ -210,12 +244,17 @@ fn rank_across(datasets: &[DatasetAnalysis]) -> Option<CrossDatasetRanking> {
                 .collect()
         })
         .collect();
+    let friedman = stats::friedman(&scores);
+    // Demšar (2006): the Iman-Davenport F is the less conservative form of Friedman's test.
+    let rejects = friedman.is_some_and(|f| f.f_p_value < ALPHA);
     Some(CrossDatasetRanking {
         task,
         datasets: chosen.iter().map(|d| d.dataset.clone()).collect(),
         average_ranks: stats::average_ranks(&scores)?,
-        friedman: stats::friedman(&scores),
-        critical_difference: stats::nemenyi_critical_difference(models.len(), chosen.len()),
+        friedman,
+        critical_difference: rejects
+            .then(|| stats::nemenyi_critical_difference(models.len(), chosen.len()))
+            .flatten(),
         models,
     })
 }

@@ -6,9 +6,11 @@
 //! that came from user data goes through [`escape_markdown`] (or, for the tree's rules, a code
 //! block whose fence is longer than any run of backticks inside). No charts: see `report.html`.
 
-use super::document::{Claims, CrossDatasetRanking, DatasetAnalysis, Manifest, ReportDocument};
+use super::format::describe_size;
 use super::format::{self, Mark};
-use super::summary::describe_size;
+use super::tree_rules::{rules_text, RULES_MAX_DEPTH};
+use super::{markup, words};
+use crate::analysis::document::{CrossDatasetRanking, DatasetAnalysis, Manifest, ReportDocument};
 use crate::data::Task;
 
 /// Renders the whole report.
@@ -136,22 +138,30 @@ fn dataset_section(out: &mut String, doc: &ReportDocument, analysis: &DatasetAna
             out.push('\n');
         }
     }
+    answer_section(out, analysis);
     summary_table(out, analysis);
     out.push_str("### Claims\n\n");
-    claims_section(out, analysis.task, &analysis.claims);
-    out.push_str("### Verdict\n\n");
-    out.push_str(&escape_markdown(&analysis.verdict));
-    out.push_str("\n\n");
+    claims_section(out, analysis);
+}
+
+/// The answer first: the verdict, the pick, the warnings.
+fn answer_section(out: &mut String, analysis: &DatasetAnalysis) {
+    out.push_str(&markup::answer_block(&markup::MarkdownSyntax, analysis));
 }
 
 fn summary_table(out: &mut String, analysis: &DatasetAnalysis) {
-    let rope_pp = analysis
-        .comparisons
-        .first()
-        .map_or(1.0, |c| c.rope_half_width * 100.0);
+    let rope = escape_markdown(&words::amount(
+        analysis
+            .comparisons
+            .first()
+            .map_or(0.01, |c| c.rope_half_width),
+        &analysis.score_name,
+    ));
+    let unit = format::difference_unit(&analysis.score_name);
     out.push_str(&format!(
-        "| model | {} (mean ± sd) | Δ to best, pp [95% CI] | p | P(worse / within ±{rope_pp:.1} pp / better) | mark | fit ms | size |\n",
-        escape_markdown(&analysis.score_name)
+        "| model | {} (mean ± sd) | Δ to best, {} [95% CI] | p (Holm) | P(worse / within ±{rope} / better) | mark | fit + predict ms (median per fold) | size |\n",
+        escape_markdown(&analysis.score_name),
+        escape_markdown(unit)
     ));
     out.push_str("|---|---:|---:|---:|---:|:---:|---:|---|\n");
     let rows = format::rows(analysis);
@@ -163,11 +173,16 @@ fn summary_table(out: &mut String, analysis: &DatasetAnalysis) {
             "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
             escape_markdown(&s.model),
             format::mean_sd(s.headline),
-            test.map_or("-".into(), format::difference_pp),
-            test.map_or("-".into(), |t| format::p_value(t.p_value)),
+            test.map_or("-".into(), |t| format::difference_interval(
+                t,
+                &analysis.score_name
+            )),
+            row.comparison
+                .and_then(|c| c.p_holm)
+                .map_or("-".into(), format::p_value),
             rope.map_or("-".into(), format::rope),
             row.mark.symbol(),
-            s.fit_ms.map_or("-".into(), |m| format::ms(m.mean)),
+            s.cost_ms.map_or("-".into(), format::ms),
             escape_markdown(&s.size.as_ref().map_or("-".into(), describe_size)),
         ));
     }
@@ -192,7 +207,8 @@ fn summary_table(out: &mut String, analysis: &DatasetAnalysis) {
     }
 }
 
-fn claims_section(out: &mut String, task: Task, claims: &Claims) {
+fn claims_section(out: &mut String, analysis: &DatasetAnalysis) {
+    let (task, claims) = (analysis.task, &analysis.claims);
     out.push_str("#### 1. Hard to interpret: model sizes\n\n");
     if claims.sizes.is_empty() {
         out.push_str("Not measured.\n\n");
@@ -201,29 +217,28 @@ fn claims_section(out: &mut String, task: Task, claims: &Claims) {
         out.push_str(&format!(
             "- {}: {}\n",
             escape_markdown(&size.model),
-            escape_markdown(&size.text)
+            escape_markdown(&describe_size(&size.size))
         ));
     }
     if !claims.sizes.is_empty() {
         out.push('\n');
     }
-    if let Some(rules) = &claims.tree_rules {
-        out.push_str("The decision tree's rules:\n\n");
-        out.push_str(&code_block(rules));
+    if let Some(tree) = &claims.tree {
+        out.push_str(&format!(
+            "The rules of the {} fitted on fold {} of repeat {}:\n\n",
+            escape_markdown(&tree.model),
+            tree.fold + 1,
+            tree.repeat + 1
+        ));
+        out.push_str(&code_block(&rules_text(tree, RULES_MAX_DEPTH)));
     }
 
     out.push_str("#### 2. Hard to visualise: the decision tree\n\n");
     match &claims.tree {
         Some(tree) => {
-            let leaves = tree
-                .nodes
-                .iter()
-                .filter(|n| matches!(n, super::document::TreeNode::Leaf { .. }))
-                .count();
             out.push_str(&format!(
-                "The tree fitted on all rows has {} nodes ({leaves} leaves); `report.html` \
-                 draws it.\n\n",
-                tree.nodes.len()
+                "{} `report.html` draws it.\n\n",
+                escape_markdown(&words::tree_caption(tree))
             ));
         }
         None => out.push_str("No tree was fitted.\n\n"),
@@ -267,16 +282,19 @@ fn claims_section(out: &mut String, task: Task, claims: &Claims) {
         out.push('\n');
     }
 
-    out.push_str("#### 5. Training time: the network's fit time against each model's\n\n");
-    if claims.fit_time_ratios.is_empty() {
+    out.push_str(
+        "#### 5. Training time: each network's cost (median fit + predict per fold) against each \
+         other model's\n\n",
+    );
+    if claims.cost_ratios.is_empty() {
         out.push_str("Not measured.\n\n");
     } else {
-        for ratio in &claims.fit_time_ratios {
+        for ratio in &claims.cost_ratios {
             out.push_str(&format!(
-                "- {} / {}: {}\n",
+                "- {} costs {} as much as {}\n",
                 escape_markdown(&ratio.network),
+                format::ratio(ratio.ratio),
                 escape_markdown(&ratio.other),
-                format::ratio(ratio.ratio)
             ));
         }
         out.push('\n');
@@ -341,12 +359,13 @@ fn claims_section(out: &mut String, task: Task, claims: &Claims) {
                 out.push('\n');
             }
             out.push('\n');
-            match curves.network_overtakes_at_rows {
-                Some(rows) => out.push_str(&format!(
-                    "The network overtakes the best simple model from {rows} training rows.\n\n"
+            match &curves.overtaking {
+                Some(o) => out.push_str(&format!(
+                    "{}\n\n",
+                    escape_markdown(&words::overtaking(o, &analysis.score_name))
                 )),
                 None => out.push_str(
-                    "The network does not overtake the best simple model at any size tried.\n\n",
+                    "No network and non-network pair ran at every size, so there is no answer.\n\n",
                 ),
             }
         }
@@ -381,8 +400,8 @@ fn ranking_section(out: &mut String, ranking: &CrossDatasetRanking) {
     out.push('\n');
     match &ranking.friedman {
         Some(f) => out.push_str(&format!(
-            "Friedman test: χ² = {:.3} (df {}), p = {}; Iman-Davenport F = {:.3} (df {}, {}), \
-             p = {}.\n\n",
+            "Friedman test: χ² = {:.3} (df {}), {}; Iman-Davenport F = {:.3} (df {}, {}), \
+             {}.\n\n",
             f.chi_squared,
             f.df,
             format::p_value(f.p_value),
@@ -398,7 +417,10 @@ fn ranking_section(out: &mut String, ranking: &CrossDatasetRanking) {
             "Nemenyi critical difference (α = 0.05): {cd:.3}. Two models whose average ranks \
              differ by less than this are not significantly different.\n\n"
         )),
-        None => out.push_str("Nemenyi critical difference: not computed.\n\n"),
+        None => out.push_str(
+            "The Friedman test does not reject equal ranks at α = 0.05 (or could not run): the \
+             models' ranks are not distinguishable, so no post-hoc (Nemenyi) groups are shown.\n\n",
+        ),
     }
 }
 
@@ -441,7 +463,7 @@ fn manifest_section(out: &mut String, manifest: &Manifest) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixtures::{sample_document, HOSTILE_FORMULA, HOSTILE_HTML};
+    use crate::render::test_fixture::{sample_document, HOSTILE_FORMULA, HOSTILE_HTML};
 
     /// The lines outside fenced code blocks (where Markdown would interpret text).
     fn outside_code_blocks(markdown: &str) -> String {
@@ -483,14 +505,14 @@ mod tests {
         );
         assert!(prose.contains("## Dataset: &lt;img src=x onerror=alert(1)&gt;"));
         // Inside the tree's code block the name is literal text, which is safe.
-        assert!(md.contains("<img src=x onerror=alert(1)> <= 2.45"));
+        assert!(md.contains("if <img src=x onerror=alert(1)> <= "), "{md}");
         assert!(prose.contains(&escape_markdown(HOSTILE_FORMULA)));
         assert!(!prose.contains(HOSTILE_HTML));
     }
 
     #[test]
     fn code_fence_outlasts_backticks_in_the_rules() {
-        // The fixture's rules contain a line of three backticks: the fence must be longer.
+        // The fixture's class name ends in three backticks: the fence must be longer.
         let md = render(&sample_document());
         assert!(md.contains("````text\n"), "{md}");
         assert_eq!(code_block("a ````` b").lines().next(), Some("``````text"));
@@ -498,9 +520,13 @@ mod tests {
 
     #[test]
     fn table_marks_and_sections() {
-        let md = render(&sample_document());
+        let doc = sample_document();
+        let md = render(&doc);
         // Best model first, marked; a significantly worse model gets ▼, a close one ≈.
-        assert!(md.contains("| tree | 0.9"), "{md}");
+        assert!(
+            md.contains("| sigmoid-mlp | 0.960 ± 0.031 | - | - | - | best |"),
+            "{md}"
+        );
         assert!(md.contains("| best |"));
         assert!(md.contains("| ▼ |"));
         assert!(md.contains("| ≈ |"));
@@ -515,12 +541,16 @@ mod tests {
             "### Verdict",
             "## Ranking across datasets (classification)",
             "Iman-Davenport F",
-            "Nemenyi critical difference (α = 0.05): 2.345",
+            "Nemenyi critical difference (α = 0.05): ",
             "## Manifest",
         ] {
             assert!(md.contains(heading), "missing {heading:?} in\n{md}");
         }
-        assert!(md.contains("overtakes the best simple model from 60 training rows"));
+        // The verdict comes before the table and the claims.
+        assert!(md.find("### Verdict") < md.find("| model |"));
+        let overtaking = doc.datasets[0].claims.learning_curves.as_ref().unwrap();
+        let sentence = words::overtaking(overtaking.overtaking.as_ref().unwrap(), "accuracy");
+        assert!(md.contains(&escape_markdown(&sentence)), "{sentence}");
     }
 
     #[test]

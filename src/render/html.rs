@@ -7,11 +7,11 @@
 //! A chart that cannot be drawn becomes a visible note, never a panic.
 
 use super::charts::{self, ChartError, TREE_DRAWN_DEPTH};
-use super::document::{
-    Claims, CrossDatasetRanking, DatasetAnalysis, Manifest, ReportDocument, TreeNode,
-};
+use super::format::describe_size;
 use super::format::{self, Mark};
-use super::summary::describe_size;
+use super::tree_rules::{rules_text, RULES_MAX_DEPTH};
+use super::{markup, words};
+use crate::analysis::document::{CrossDatasetRanking, DatasetAnalysis, Manifest, ReportDocument};
 use crate::data::Task;
 
 const TEMPLATE: &str = include_str!("template.html");
@@ -52,6 +52,7 @@ pub fn render(doc: &ReportDocument) -> String {
         "<p class=\"note\">Marks: {}.</p>\n",
         marks.join("; ")
     ));
+    answer_table(&mut body, doc);
 
     for (i, analysis) in doc.datasets.iter().enumerate() {
         dataset_section(&mut body, doc, i, analysis);
@@ -74,6 +75,29 @@ pub fn render(doc: &ReportDocument) -> String {
         Some((head, tail)) => format!("{head}{body}{tail}"),
         None => body,
     }
+}
+
+/// The answers first: per dataset the best model, the pick, the network verdict and the cost
+/// ratio it rests on.
+fn answer_table(out: &mut String, doc: &ReportDocument) {
+    if doc.datasets.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<table class=\"answers\">\n<tr><th>dataset</th><th>best</th><th>pick</th>\
+         <th>network verdict</th></tr>\n",
+    );
+    for (i, a) in doc.datasets.iter().enumerate() {
+        out.push_str(&format!(
+            "<tr><td class=\"name\"><a href=\"#dataset-{i}\">{}</a></td><td class=\"name\">{}</td>\
+             <td class=\"name\">{}</td><td>{}</td></tr>\n",
+            escape_html(&a.dataset),
+            escape_html(a.best.as_deref().unwrap_or("-")),
+            escape_html(a.pick.as_ref().map_or("-", |p| p.model.as_str())),
+            escape_html(&words::verdict(&a.verdict, a)),
+        ));
+    }
+    out.push_str("</table>\n");
 }
 
 /// Escapes text for HTML element content and quoted attribute values.
@@ -135,31 +159,30 @@ fn dataset_section(out: &mut String, doc: &ReportDocument, index: usize, a: &Dat
             ));
         }
     }
+    out.push_str(&markup::answer_block(&markup::HtmlSyntax, a));
     summary_table(out, a);
     out.push_str(&figure(
-        "Mean score against mean fit time (log scale)",
+        "Mean score against median fit + predict time per fold (log scale)",
         charts::score_vs_fit_time(&a.summaries, &a.score_name),
         "chart",
     ));
     out.push_str("<h3>Claims</h3>\n");
-    claims_section(out, a.task, &a.score_name, &a.claims);
-    out.push_str(&format!(
-        "<h3>Verdict</h3>\n<p class=\"verdict\">{}</p>\n</section>\n",
-        escape_html(&a.verdict)
-    ));
+    claims_section(out, a);
+    out.push_str("</section>\n");
 }
 
 fn summary_table(out: &mut String, a: &DatasetAnalysis) {
-    let rope_pp = a
-        .comparisons
-        .first()
-        .map_or(1.0, |c| c.rope_half_width * 100.0);
+    let rope = escape_html(&words::amount(
+        a.comparisons.first().map_or(0.01, |c| c.rope_half_width),
+        &a.score_name,
+    ));
     out.push_str(&format!(
         "<table class=\"summary\">\n<tr><th>model</th><th>{} (mean ± sd)</th>\
-         <th>Δ to best, pp [95% CI]</th><th>p</th>\
-         <th>P(worse / within ±{rope_pp:.1} pp / better)</th><th>mark</th><th>fit ms</th>\
-         <th>size</th><th>folds</th></tr>\n",
-        escape_html(&a.score_name)
+         <th>Δ to best, {} [95% CI]</th><th>p (Holm)</th>\
+         <th>P(worse / within ±{rope} / better)</th><th>mark</th>\
+         <th>fit + predict ms (median per fold)</th><th>size</th><th>folds</th></tr>\n",
+        escape_html(&a.score_name),
+        escape_html(format::difference_unit(&a.score_name))
     ));
     let rows = format::rows(a);
     for row in &rows {
@@ -178,12 +201,17 @@ fn summary_table(out: &mut String, a: &DatasetAnalysis) {
              <td>{}</td><td class=\"num\">{}/{}</td></tr>\n",
             escape_html(&s.model),
             format::mean_sd(s.headline),
-            test.map_or("-".into(), format::difference_pp),
-            test.map_or("-".into(), |t| format::p_value(t.p_value)),
+            test.map_or("-".into(), |t| format::difference_interval(
+                t,
+                &a.score_name
+            )),
+            row.comparison
+                .and_then(|c| c.p_holm)
+                .map_or("-".into(), format::p_value),
             rope.map_or("-".into(), format::rope),
             escape_html(row.mark.meaning()),
             row.mark.symbol(),
-            s.fit_ms.map_or("-".into(), |m| format::ms(m.mean)),
+            s.cost_ms.map_or("-".into(), format::ms),
             escape_html(&s.size.as_ref().map_or("-".into(), describe_size)),
             s.folds_ok,
             s.folds_total,
@@ -211,30 +239,29 @@ fn list<'a>(items: impl Iterator<Item = (&'a str, String)>) -> String {
     }
 }
 
-fn claims_section(out: &mut String, task: Task, score_name: &str, claims: &Claims) {
+fn claims_section(out: &mut String, a: &DatasetAnalysis) {
+    let (task, score_name, claims) = (a.task, a.score_name.as_str(), &a.claims);
     out.push_str("<h4>1. Hard to interpret: model sizes</h4>\n");
     out.push_str(&list(
         claims
             .sizes
             .iter()
-            .map(|s| (s.model.as_str(), escape_html(&s.text))),
+            .map(|s| (s.model.as_str(), escape_html(&describe_size(&s.size)))),
     ));
-    if let Some(rules) = &claims.tree_rules {
+    if let Some(tree) = &claims.tree {
         out.push_str(&format!(
-            "<details><summary>The decision tree's rules as text</summary>\n<pre>{}</pre>\
-             </details>\n",
-            escape_html(rules)
+            "<details><summary>The rules of the {} fitted on fold {} of repeat {}, as text\
+             </summary>\n<pre>{}</pre></details>\n",
+            escape_html(&tree.model),
+            tree.fold + 1,
+            tree.repeat + 1,
+            escape_html(&rules_text(tree, RULES_MAX_DEPTH))
         ));
     }
 
     out.push_str("<h4>2. Hard to visualise: the decision tree</h4>\n");
     match &claims.tree {
         Some(tree) => {
-            let leaves = tree
-                .nodes
-                .iter()
-                .filter(|n| matches!(n, TreeNode::Leaf { .. }))
-                .count();
             let cut = if charts::tree_is_cut(tree) {
                 format!(
                     " Only the top {TREE_DRAWN_DEPTH} levels are drawn; each deeper subtree is \
@@ -244,14 +271,13 @@ fn claims_section(out: &mut String, task: Task, score_name: &str, claims: &Claim
                 String::new()
             };
             out.push_str(&format!(
-                "<p>The tree fitted on all rows has {} nodes ({leaves} leaves). Left branches \
-                 are “yes” (feature ≤ threshold).{cut}</p>\n",
-                tree.nodes.len()
+                "<p>{} Left branches are “yes” (feature ≤ threshold).{cut}</p>\n",
+                escape_html(&words::tree_caption(tree))
             ));
             out.push_str(&figure(
                 "The fitted decision tree",
                 charts::tree(tree),
-                "chart scroll",
+                "chart",
             ));
         }
         None => out.push_str("<p class=\"note\">No tree was fitted.</p>\n"),
@@ -291,14 +317,17 @@ fn claims_section(out: &mut String, task: Task, score_name: &str, claims: &Claim
         out.push_str("</table>\n");
     }
 
-    out.push_str("<h4>5. Training time: the network's fit time against each model's</h4>\n");
+    out.push_str(
+        "<h4>5. Training time: each network's cost (median fit + predict per fold) against \
+         each other model's</h4>\n",
+    );
     let ratios: Vec<(String, String)> = claims
-        .fit_time_ratios
+        .cost_ratios
         .iter()
         .map(|r| {
             (
-                format!("{} / {}", r.network, r.other),
-                format::ratio(r.ratio),
+                format!("{} against {}", r.network, r.other),
+                format!("{} the cost", format::ratio(r.ratio)),
             )
         })
         .collect();
@@ -329,17 +358,14 @@ fn claims_section(out: &mut String, task: Task, score_name: &str, claims: &Claim
     match &claims.learning_curves {
         None => out.push_str("<p class=\"note\">Not measured.</p>\n"),
         Some(curves) => {
-            let overtakes = match curves.network_overtakes_at_rows {
-                Some(rows) => {
-                    format!(
-                        "The network overtakes the best simple model from {rows} training rows."
-                    )
-                }
-                None => {
-                    "The network does not overtake the best simple model at any size tried.".into()
-                }
-            };
-            out.push_str(&format!("<p>{overtakes}</p>\n"));
+            let overtakes = curves.overtaking.as_ref().map_or_else(
+                || {
+                    "No network and non-network pair ran at every size, so there is no answer."
+                        .to_string()
+                },
+                |o| words::overtaking(o, score_name),
+            );
+            out.push_str(&format!("<p>{}</p>\n", escape_html(&overtakes)));
             out.push_str(&figure(
                 "Learning curves",
                 charts::learning_curves(curves, score_name),
@@ -380,8 +406,8 @@ fn ranking_section(out: &mut String, ranking: &CrossDatasetRanking) {
     out.push_str("</table>\n");
     if let Some(f) = &ranking.friedman {
         out.push_str(&format!(
-            "<p>Friedman test: χ² = {:.3} (df {}), p = {}; Iman-Davenport F = {:.3} \
-             (df {}, {}), p = {}.</p>\n",
+            "<p>Friedman test: χ² = {:.3} (df {}), {}; Iman-Davenport F = {:.3} \
+             (df {}, {}), {}.</p>\n",
             f.chi_squared,
             f.df,
             format::p_value(f.p_value),
@@ -391,17 +417,24 @@ fn ranking_section(out: &mut String, ranking: &CrossDatasetRanking) {
             format::p_value(f.f_p_value)
         ));
     }
-    if let Some(cd) = ranking.critical_difference {
-        out.push_str(&format!(
-            "<p>Nemenyi critical difference (α = 0.05): {cd:.3}. Models joined by a red bar \
-             are not significantly different.</p>\n"
-        ));
+    match ranking.critical_difference {
+        Some(cd) => {
+            out.push_str(&format!(
+                "<p>Nemenyi critical difference (α = 0.05): {cd:.3}. Models joined by a red bar \
+                 are not significantly different.</p>\n"
+            ));
+            out.push_str(&figure(
+                "Critical-difference diagram",
+                charts::critical_difference(ranking),
+                "chart",
+            ));
+        }
+        None => out.push_str(
+            "<p>The Friedman test does not reject equal ranks at α = 0.05 (or could not run): \
+             the models' ranks are not distinguishable, so no post-hoc (Nemenyi) groups are \
+             shown.</p>\n",
+        ),
     }
-    out.push_str(&figure(
-        "Critical-difference diagram",
-        charts::critical_difference(ranking),
-        "chart",
-    ));
     out.push_str("</section>\n");
 }
 
@@ -448,7 +481,7 @@ fn manifest_section(out: &mut String, m: &Manifest) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixtures::{sample_document, HOSTILE_FORMULA, HOSTILE_HTML};
+    use crate::render::test_fixture::{sample_document, HOSTILE_FORMULA, HOSTILE_HTML};
 
     #[test]
     fn escaping_by_hand() {
@@ -531,7 +564,7 @@ mod tests {
     #[test]
     fn the_table_marks_the_best_and_the_worse() {
         let html = render(&sample_document());
-        assert!(html.contains("<tr class=\"best\"><td class=\"name\">tree</td>"));
+        assert!(html.contains("<tr class=\"best\"><td class=\"name\">sigmoid-mlp</td>"));
         assert!(html.contains(">▼</td>"));
         assert!(html.contains(">≈</td>"));
     }
