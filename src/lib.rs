@@ -7,12 +7,17 @@
 //! The data's way through the program:
 //!
 //! ```text
-//! CSV file ──data::load_csv──▶ Dataset ──▶ (compare: folds × models) ──▶ results ──▶ reports
+//! CSV file ──data::load_csv──▶ Dataset ──▶ (compare: folds × models) ──▶ results
+//!          ──analysis::analyse──▶ ReportDocument ──render──▶ terminal answer, reports
 //! ```
 //!
 //! - [`data`]: CSV loading that survives real files, with errors that say where.
 //! - [`nn`]: the article's sigmoid network, on ndarray, f32 or f64.
 //! - [`article`]: the article's two worked examples, reproduced.
+//! - [`eval`]: folds, metrics, worker processes, the runner and the results model.
+//! - [`analysis`]: results → the analysis document: summaries, comparisons, claims, and the
+//!   decision rules (pick and verdict) computed once; pure and typed.
+//! - [`render`]: the analysis in words: terminal answer, Markdown, HTML, CSV, charts.
 //! - [`commands`]: one function per subcommand, called by the thin binary.
 //! - [`rng`]: the seeded generator behind every random choice.
 //! - [`persist`]: the saved-model file (`fit`, `pick --save`), `predict` and ONNX `export`.
