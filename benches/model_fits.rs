@@ -1,4 +1,5 @@
-//! The fit of each default model on one mid-size bundled dataset (breast_cancer: 569 rows,
+//! The fit of each default model (and of `svm-rbf-linfa`, the owner's linfa-svm kept beside
+//! modelbench's own SVM solver) on one mid-size bundled dataset (breast_cancer: 569 rows,
 //! 30 features, two classes), on the training rows of one 5-fold split, with features
 //! standardized for the models that ask for it, as `compare` does. Regressions in any model's
 //! training time show here.
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use modelbench::data::{load_csv, scale::Standardizer, LoadOptions, Target};
-use modelbench::models::{default_models, TargetSlice, TrainSet};
+use modelbench::models::{default_models, find_model, TargetSlice, TrainSet};
 use ndarray::{Array2, Axis};
 
 const DATASET: &str = "datasets/breast_cancer.csv";
@@ -34,7 +35,8 @@ fn fits(c: &mut Criterion) {
         .sample_size(10)
         // One fit per sample: linear sampling would run 55 fits of the slowest models.
         .sampling_mode(SamplingMode::Flat);
-    for model in default_models() {
+    let optional = ["svm-rbf-linfa"].into_iter().filter_map(find_model);
+    for model in default_models().into_iter().chain(optional) {
         let x = if model.wants_standardized_features() {
             &standardized
         } else {

@@ -22,3 +22,12 @@ for kernel in ["rbf", "linear"]:
     m = SVC(kernel=kernel, decision_function_shape="ovo").fit(X, y)
     print(kernel, "ovo decision values =", np.round(m.decision_function(T), 6).tolist())
     print(kernel, "predict =", m.predict(T).tolist(), "n_support =", m.n_support_.tolist())
+
+# SVR(): the same rows, target = a smooth function of them plus noise (svr.rs
+# `matches_scikit_learn_svr`).
+from sklearn.svm import SVR  # noqa: E402
+
+target = np.round(np.sin(X[:, 0]) + 0.5 * X[:, 1] + rng.normal(scale=0.1, size=len(X)), 2)
+print("svr target =", target.tolist())
+m = SVR().fit(X, target)
+print("svr predict =", np.round(m.predict(T), 6).tolist(), "n_support =", int(m.support_.size))

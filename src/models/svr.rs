@@ -156,6 +156,67 @@ mod tests {
         );
     }
 
+    /// scikit-learn 1.9.1's `SVR()` on 30 rows of 3 features, predictions for 6 rows,
+    /// printed by `python3 benches/reference/svm_parity_values.py` (the classifier test's data).
+    #[test]
+    fn matches_scikit_learn_svr() {
+        let x = array![
+            [0.03, 1.36, 1.22],
+            [-0.51, -0.3, -0.53],
+            [0.57, -0.06, 0.75],
+            [-1.85, 1.57, -0.1],
+            [0.68, -0.14, -0.38],
+            [0.46, 0.82, -0.2],
+            [-0.15, 0.69, -0.87],
+            [-1.51, 0.39, -0.67],
+            [-1.92, -0.81, -0.47],
+            [-1.19, -1.49, 0.04],
+            [2.4, 0.27, -1.24],
+            [1.88, 1.22, -0.8],
+            [2.04, 1.54, -0.71],
+            [0.69, 0.85, -0.25],
+            [2.6, -0.78, -1.16],
+            [0.66, -1.23, -0.37],
+            [2.03, -0.24, 0.89],
+            [2.32, 1.13, -0.1],
+            [2.46, -0.83, 0.11],
+            [2.1, -1.27, -0.15],
+            [0.25, 2.28, 0.56],
+            [0.48, 1.84, 0.12],
+            [1.1, 1.4, 1.49],
+            [-0.02, 2.59, 1.61],
+            [0.32, 2.13, 2.26],
+            [2.29, -0.07, 1.88],
+            [0.97, 1.41, -0.01],
+            [1.76, 0.24, 1.57],
+            [1.8, -0.1, 0.7],
+            [-0.81, 1.74, 2.51]
+        ];
+        let y = [
+            0.69, -0.78, 0.64, -0.12, 0.77, 0.86, 0.15, -0.95, -1.21, -1.42, 0.73, 1.5, 1.72, 0.98,
+            0.1, -0.04, 0.8, 1.41, 0.22, 0.32, 1.35, 1.41, 1.38, 1.13, 1.46, 0.66, 1.59, 1.16,
+            1.06, 0.23,
+        ];
+        let test = array![
+            [2.62, -1.18, 0.03],
+            [1.3, 2.18, 1.02],
+            [-0.15, 0.9, 0.58],
+            [0.4, -0.13, 0.99],
+            [0.91, 0.51, 0.38],
+            [-0.68, 0.11, 1.81]
+        ];
+        let expected = [0.14343, 1.554616, 0.368196, 0.423405, 1.107552, -0.099577];
+        let train = TrainSet::new(x.view(), TargetSlice::Values(&y), 0).unwrap();
+        let fitted = SupportVectorRegressor.fit(&train).unwrap();
+        let Prediction::Values(predicted) = fitted.predict(test.view()).unwrap() else {
+            panic!("regressor returned classes")
+        };
+        for (got, want) in predicted.iter().zip(expected) {
+            assert!((got - want).abs() < 1e-3, "{got} vs {want}");
+        }
+        assert_eq!(fitted.size().support_vectors, Some(18));
+    }
+
     #[test]
     fn refuses_classes_and_wrong_columns() {
         let x = array![[0.0], [1.0]];
