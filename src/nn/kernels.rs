@@ -21,7 +21,7 @@ use super::{sigmoid, sigmoid_slope, Float};
 /// matrixmultiply's packing and allocation cost more than the arithmetic (measured with the
 /// `training_step` bench: the iris step, 120 × 4 → 16 → 3, is faster with either path at
 /// this size, the article's step several times faster with the loop).
-const SMALL_PRODUCT: usize = 2048;
+pub(crate) const SMALL_PRODUCT: usize = 2048;
 
 /// `c = alpha · a · b + beta · c`, with `beta = 0` ignoring what `c` held. `c` may be an
 /// owned array or a view (the ReLU network writes into the first rows of its buffers).
