@@ -7,7 +7,7 @@ Runs, in this order and on the same machine:
 - mlp: `cargo bench --bench model_fits -- mlp_fit` (modelbench's `mlp` on digits' training rows
   and on the generated 100,000 x 20 two-class set), then scikit-learn's `MLPClassifier()` on the
   same standardized rows; prints median fit times, epochs and the ratio;
-- steps: `cargo bench --bench training_step`, `--bench matmul_peak` (summary tables) and
+- steps: `cargo bench --bench training_step` (summary table), `--bench matmul_backends` and
   `--bench article`, then the numpy figures of `article_numpy.py`; prints the training-step,
   article and matrix-product ratios the targets of issue 11 name;
 - logistic: modelbench's `logistic` fit (criterion's `model_fit_breast_cancer/logistic` of
@@ -63,7 +63,7 @@ def cpu_name():
 def cargo_bench(bench, args=(), env=None, skip=False):
     """Runs one bench (or reads its last log) and returns its stdout."""
     LOGS.mkdir(parents=True, exist_ok=True)
-    log = LOGS / f"{bench}.log"
+    log = LOGS / f"{bench}{''.join('-' + a for a in args)}.log"
     if not skip:
         full_env = dict(os.environ, **(env or {}))
         out = subprocess.run(["cargo", "bench", "--bench", bench, "--", *args], cwd=ROOT, env=full_env,
@@ -110,17 +110,19 @@ def binary_rows():
 
 def mlp_section(args, lines):
     out = cargo_bench("model_fits", ["mlp_fit"], skip=args.skip_cargo)
-    epochs = dict(re.findall(r"mlp on (.+?): (\d+) epochs", out))
-    lines.append("| mlp fit | modelbench `mlp` | scikit-learn `MLPClassifier()` | ratio (sk / mb) |")
-    lines.append("|---|---|---|---|")
-    for name, load, samples in [("digits 1437 x 64", digits_training_rows, 3),
-                                ("binary 100000 x 19", binary_rows, 1 if args.quick else 3)]:
-        ours = criterion_median_s("mlp_fit", name)
+    runs = {m.group(1): (int(m.group(2)), float(m.group(3)))
+            for m in re.finditer(r"mlp on (.+?): (\d+) epochs, one fit ([\d.]+) s", out)}
+    lines.append("| mlp fit | modelbench `mlp` | scikit-learn `MLPClassifier()` | ratio (sk / mb) | target |")
+    lines.append("|---|---|---|---|---|")
+    for name, load, samples, how in [("digits 1437 x 64", digits_training_rows, 3, "criterion median"),
+                                     ("binary 100000 x 19", binary_rows, 1, "one fit each")]:
+        epochs, one_fit = runs.get(name, (0, float("nan")))
+        ours = criterion_median_s("mlp_fit", name) if how == "criterion median" else one_fit
         x, y = load()
         theirs, model = median_fit_s(lambda: MLPClassifier(random_state=0), x, y, samples)
-        lines.append(f"| {name} | {ours:.3f} s ({epochs.get(name, '?')} epochs, "
-                     f"{ours / int(epochs.get(name, 1)) * 1e3:.1f} ms/epoch) | {theirs:.3f} s ({model.n_iter_} epochs, "
-                     f"{theirs / model.n_iter_ * 1e3:.1f} ms/epoch) | {theirs / ours:.2f} |")
+        lines.append(f"| {name} ({how}) | {ours:.3f} s ({epochs} epochs, {ours / max(epochs, 1) * 1e3:.1f} ms/epoch) | "
+                     f"{theirs:.3f} s ({model.n_iter_} epochs, {theirs / model.n_iter_ * 1e3:.1f} ms/epoch) | "
+                     f"{theirs / ours:.2f} | >= 1 |")
 
 
 def summary_rows(text, pattern):
@@ -129,13 +131,14 @@ def summary_rows(text, pattern):
 
 def steps_section(args, lines):
     steps = cargo_bench("training_step", env={"MODELBENCH_SUMMARY_ONLY": "1"}, skip=args.skip_cargo)
-    peak = cargo_bench("matmul_peak", env={"MODELBENCH_SUMMARY_ONLY": "1"}, skip=args.skip_cargo)
+    backends = cargo_bench("matmul_backends", skip=args.skip_cargo)
     cargo_bench("article", skip=args.skip_cargo)
     # "f64    digits-full  1797 x 64 -> 32 -> 10   123.4   ...   GFLOP/s"
     ours_steps = {(m.group(1), m.group(2)): (float(m.group(3)), float(m.group(4)))
                   for m in re.finditer(r"^(f32|f64)\s+(\S+)\s+.*?\s([\d.]+)\s+\d+\s+([\d.]+)\s*$", steps, re.M)}
-    ours_products = {(m.group(1), m.group(2)): float(m.group(3))
-                     for m in re.finditer(r"^(\S+)\s+(f32|f64)\s+.*?([\d.]+)\s*$", peak, re.M)}
+    # "mnist-forward   f32   10.4   19.1": matrixmultiply, then gemm.
+    ours_products = {(m.group(1), m.group(2)): (float(m.group(3)), float(m.group(4)))
+                     for m in re.finditer(r"^(\S+)\s+(f32|f64)\s+([\d.]+)\s+([\d.]+)\s*$", backends, re.M)}
     samples = 3 if args.quick else 9
     article_s = article_numpy.median_seconds(article_numpy.article_two_layer, samples, 1)
     ours_article = criterion_median_s("article", "two-layer 10000 iterations")
@@ -157,7 +160,10 @@ def steps_section(args, lines):
         lines.append(f"| step {key[0]} {rows} x {inputs} -> {hidden} -> {outputs} | {ours_us / 1e3:.3f} ms "
                      f"({ours_gflops:.1f} GFLOP/s) | {numpy_s * 1e3:.3f} ms ({flops / numpy_s / 1e9:.1f} GFLOP/s) | "
                      f"{numpy_s / (ours_us / 1e6):.2f} | {target} |")
-    best = max((v for (name, t), v in ours_products.items() if t == "f32"), default=None)
+    for (name, kind), (mm, gemm) in sorted(ours_products.items()):
+        lines.append(f"| product {name} {kind} | matrixmultiply {mm:.1f}, gemm {gemm:.1f} GFLOP/s | | "
+                     f"gemm / mm {gemm / mm:.2f} | |")
+    best = max((max(v) for (name, t), v in ours_products.items() if t == "f32"), default=None)
     mnist = ours_steps.get(("f32", "mnist"))
     if best and mnist:
         lines.append(f"| step f32 mnist / best f32 product rate | {mnist[1]:.1f} / {best:.1f} GFLOP/s | | "
