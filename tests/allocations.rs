@@ -3,14 +3,24 @@
 //! after a warm-up, for a deep network in f64 and in f32.
 //!
 //! Products small enough for the step's own loop (every product of the deep network here)
-//! must allocate nothing at all. Larger products go to matrixmultiply, which allocates one
-//! packing buffer per product and frees it before returning; that test pins the count to
-//! those buffers, so any allocation of our own in the loop still fails it.
+//! must allocate nothing at all: that pins our own code to zero, since it runs the same way
+//! whatever the product's size. Larger products go to the `gemm` crate, which allocates up to
+//! two packing buffers (left and right operand) per product and frees them before returning;
+//! those tests allow at most that and require every buffer freed. The exact count depends on
+//! the kernels gemm picks for the CPU, so it is bounded, not pinned. The step is therefore not
+//! allocation-free above the loop size: that needs a product with caller-owned packing space.
+//!
+//! The same holds for the ReLU network's mini-batch step (`mlp`): loss and gradient on a
+//! batch, then Adam's update.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use modelbench::nn::{Float, Network, NetworkSettings, OutputActivation, TrainingBuffers};
+use modelbench::nn::{
+    Adam, AdamSettings, Float, Network, NetworkSettings, OutputActivation, ReluNetwork, ReluOutput,
+    ReluWorkspace, TrainingBuffers,
+};
+use modelbench::rng::SeededRng;
 use ndarray::Array2;
 
 /// Counts the calling thread's allocations and frees, then defers to the system allocator.
@@ -106,14 +116,75 @@ fn deep_network_steps_allocate_nothing_in_f64_and_f32() {
 }
 
 #[test]
-fn large_steps_allocate_only_matrixmultiply_packing_buffers() {
+fn large_steps_allocate_at_most_two_packing_buffers_per_product() {
     // 300 × 64 → 32 → 16 → 10: three forward products, three weight gradients and two
-    // propagated deltas per step, all above the plain-loop size: 8 packing buffers a step,
-    // each freed before the product returns.
-    for counts in [
+    // propagated deltas per step, all above the plain-loop size: at most 16 packing buffers
+    // a step, each freed before the product returns.
+    for (allocations, frees) in [
         count_steps::<f64>(300, 64, &[32, 16], 10),
         count_steps::<f32>(300, 64, &[32, 16], 10),
     ] {
-        assert_eq!(counts, (800, 800), "(allocations, frees) over 100 steps");
+        assert!(
+            allocations <= 1600,
+            "{allocations} allocations over 100 steps"
+        );
+        assert_eq!(allocations, frees, "every buffer is freed");
     }
+}
+
+/// Allocations and frees of 100 mini-batch steps (loss, gradient, Adam) after 3 warm-up steps.
+fn count_relu_steps(rows: usize, widths: &[usize], output: ReluOutput) -> (usize, usize) {
+    let mut network = ReluNetwork::initialise(widths, output, &mut SeededRng::new(2));
+    let inputs = widths[0];
+    let outputs = *widths.last().expect("widths are given");
+    let x = Array2::from_shape_fn((rows, inputs), |(i, j)| {
+        ((i * 7 + j * 3) % 11) as f64 / 11.0 - 0.5
+    });
+    let y = Array2::from_shape_fn((rows, outputs), |(i, j)| {
+        f64::from(u8::from(i % outputs == j))
+    });
+    let mut workspace = ReluWorkspace::new(rows, &network);
+    let mut gradient = vec![0.0; network.parameter_count()];
+    let mut adam = Adam::new(network.parameter_count(), AdamSettings::default());
+    let mut step = |network: &mut ReluNetwork| {
+        let loss =
+            network.loss_and_gradient(x.view(), y.view(), 1e-4, &mut workspace, &mut gradient);
+        adam.step(network.parameters_mut(), &gradient);
+        loss
+    };
+    for _ in 0..3 {
+        step(&mut network);
+    }
+    let mut last_loss = f64::NAN;
+    let counts = count_during(|| {
+        for _ in 0..100 {
+            last_loss = step(&mut network);
+        }
+    });
+    assert!(last_loss.is_finite());
+    counts
+}
+
+#[test]
+fn relu_minibatch_steps_allocate_nothing_with_small_products() {
+    // 12 × 4 → 8 → 3: every product at most 12·8·4 = 384 multiply-adds.
+    assert_eq!(
+        count_relu_steps(12, &[4, 8, 3], ReluOutput::Softmax),
+        (0, 0)
+    );
+    assert_eq!(
+        count_relu_steps(12, &[4, 8, 1], ReluOutput::Logistic),
+        (0, 0)
+    );
+}
+
+#[test]
+fn relu_minibatch_steps_allocate_only_packing_buffers() {
+    // mlp's batch on digits: 200 × 64 → 100 → 10, five products a step above the loop size.
+    let (allocations, frees) = count_relu_steps(200, &[64, 100, 10], ReluOutput::Softmax);
+    assert!(
+        allocations <= 1000,
+        "{allocations} allocations over 100 steps"
+    );
+    assert_eq!(allocations, frees);
 }

@@ -8,12 +8,15 @@
 //! CPUs with AVX2 the passes run in a copy compiled for AVX2 (twice the SIMD width of the
 //! baseline); both copies compute bit-identical results, since neither fuses multiply-adds.
 //!
-//! Products too small for matrixmultiply's packing to pay off (the article's 4 × 3 example)
-//! run as a plain triple loop; the rest go to ndarray's `general_mat_mul`.
+//! Products too small for packing to pay off (the article's 4 × 3 example) run as a plain
+//! triple loop; the rest go to the `gemm` crate on one thread, which dispatches at run time to
+//! AVX-512 or AVX2 kernels and ran up to twice as fast as matrixmultiply (even with its
+//! AVX-512 kernels on) at the network's shapes (`cargo bench --bench matmul_backends`).
+//! Its kernels fuse multiply-adds, so large products differ from the loop in the last bits.
 //!
 //! Not here: the order of the step's stages, which `training.rs` owns.
 
-use ndarray::{linalg::general_mat_mul, ArrayBase, ArrayView2, DataMut, Ix2};
+use ndarray::{ArrayBase, ArrayView2, DataMut, Ix2};
 
 use super::{sigmoid, sigmoid_slope, Float};
 
@@ -21,7 +24,7 @@ use super::{sigmoid, sigmoid_slope, Float};
 /// matrixmultiply's packing and allocation cost more than the arithmetic (measured with the
 /// `training_step` bench: the iris step, 120 × 4 → 16 → 3, is faster with either path at
 /// this size, the article's step several times faster with the loop).
-const SMALL_PRODUCT: usize = 2048;
+pub(crate) const SMALL_PRODUCT: usize = 2048;
 
 /// `c = alpha · a · b + beta · c`, with `beta = 0` ignoring what `c` held. `c` may be an
 /// owned array or a view (the ReLU network writes into the first rows of its buffers).
@@ -34,8 +37,42 @@ pub(crate) fn mat_mul<F: Float, S: DataMut<Elem = F>>(
 ) {
     let (m, k) = a.dim();
     let n = b.ncols();
+    assert!(
+        b.nrows() == k && c.dim() == (m, n),
+        "matrix product of {m}x{k} by {}x{n} into {:?}",
+        b.nrows(),
+        c.dim()
+    );
     if m * k * n > SMALL_PRODUCT {
-        general_mat_mul(alpha, &a, &b, beta, c);
+        let (a_strides, b_strides) = (a.strides(), b.strides());
+        let (c_rows, c_cols) = (c.strides()[0], c.strides()[1]);
+        // SAFETY: the shapes were checked above, and each pointer with its strides describes
+        // a live ndarray array of exactly that shape; `c` is borrowed mutably, so it aliases
+        // neither input. gemm computes dst = alpha·dst + beta·lhs·rhs (its names swapped
+        // against BLAS) and reads dst only when asked to.
+        unsafe {
+            gemm::gemm(
+                m,
+                n,
+                k,
+                c.as_mut_ptr(),
+                c_cols,
+                c_rows,
+                beta != F::zero(),
+                a.as_ptr(),
+                a_strides[1],
+                a_strides[0],
+                b.as_ptr(),
+                b_strides[1],
+                b_strides[0],
+                beta,
+                alpha,
+                false,
+                false,
+                false,
+                gemm::Parallelism::None,
+            );
+        }
         return;
     }
     for i in 0..m {
@@ -281,9 +318,16 @@ mod tests {
                 via_loop[[i, j]] = (0..30).map(|p| big[[i, p]] * other[[p, j]]).sum();
             }
         }
+        // Integers times integers: exact in any summation order, so gemm must match exactly;
+        // NaN in `c` must be ignored when beta is 0.
         let mut via_gemm = Array2::from_elem((40, 20), f64::NAN);
         mat_mul(1.0, big.view(), other.view(), 0.0, &mut via_gemm);
         assert_eq!(via_gemm, via_loop);
+        // Through a transposed view, with alpha and beta: c = 0.5 · big · other + 3 · c.
+        let stored_t = big.t().to_owned();
+        let mut scaled = Array2::from_elem((40, 20), 2.0);
+        mat_mul(0.5, stored_t.t(), other.view(), 3.0, &mut scaled);
+        assert_eq!(scaled, via_loop.mapv(|v| 0.5 * v + 6.0));
     }
 
     #[test]

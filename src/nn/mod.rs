@@ -24,6 +24,7 @@ mod minibatch;
 mod network;
 mod relu_network;
 mod settings;
+mod small;
 mod training;
 
 pub use activation::{sigmoid, sigmoid_slope};

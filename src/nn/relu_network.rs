@@ -102,6 +102,13 @@ impl LayerSpan {
     }
 }
 
+/// Layer `index`'s span (found by walking the widths, so no list is allocated per batch).
+fn span_at(widths: &[usize], index: usize) -> LayerSpan {
+    spans(widths)
+        .nth(index)
+        .expect("the layer index is below the layer count")
+}
+
 fn spans(widths: &[usize]) -> impl Iterator<Item = LayerSpan> + '_ {
     let mut start = 0;
     widths.windows(2).map(move |pair| {
@@ -219,9 +226,8 @@ impl ReluNetwork {
             rows <= workspace.capacity,
             "batch larger than the workspace"
         );
-        let layers: Vec<LayerSpan> = spans(&self.widths).collect();
-        let last = layers.len() - 1;
-        for (index, span) in layers.iter().enumerate() {
+        let last = self.widths.len() - 2;
+        for (index, span) in spans(&self.widths).enumerate() {
             let (before, rest) = workspace.activations.split_at_mut(index);
             let out = &mut rest[0][..rows * span.fan_out];
             let mut out_view = ArrayViewMut2::from_shape((rows, span.fan_out), &mut *out)
@@ -281,8 +287,8 @@ impl ReluNetwork {
     /// 0/1 for a logistic output, values for regression) plus the L2 penalty, and its gradient
     /// with respect to every parameter written to `gradient` (same layout as the parameters).
     ///
-    /// Allocates nothing of its own beyond the layer list; products above a few thousand
-    /// multiply-adds go to matrixmultiply (see `kernels.rs`).
+    /// Allocates nothing of its own; products above a few thousand multiply-adds go to the
+    /// `gemm` crate, which may allocate a packing buffer (see `kernels.rs`).
     pub fn loss_and_gradient(
         &self,
         inputs: ArrayView2<f64>,
@@ -299,10 +305,9 @@ impl ReluNetwork {
             "one gradient per parameter"
         );
         self.forward(inputs, workspace);
-        let layers: Vec<LayerSpan> = spans(&self.widths).collect();
-        let last = layers.len() - 1;
+        let last = self.widths.len() - 2;
         let n = rows as f64;
-        let width = layers[last].fan_out;
+        let width = self.outputs();
 
         // Loss at the output, and its gradient there: output - target for every pairing.
         let outputs = &workspace.activations[last][..rows * width];
@@ -329,8 +334,7 @@ impl ReluNetwork {
                 };
             }
         }
-        let squared_weights: f64 = layers
-            .iter()
+        let squared_weights: f64 = spans(&self.widths)
             .map(|span| {
                 self.parameters[span.weights_start..span.bias_start]
                     .iter()
@@ -341,7 +345,7 @@ impl ReluNetwork {
         let loss = data_loss / n + 0.5 * alpha * squared_weights / n;
 
         for index in (0..=last).rev() {
-            let span = layers[index];
+            let span = span_at(&self.widths, index);
             let (lower, upper) = workspace.deltas.split_at_mut(index);
             let delta =
                 ArrayView2::from_shape((rows, span.fan_out), &upper[0][..rows * span.fan_out])

@@ -195,6 +195,10 @@ impl<F: Float> Network<F> {
         };
         let step = F::from_f64(step);
         let mut buffers = TrainingBuffers::new(inputs.nrows(), self);
+        // The article's tiny network: the same arithmetic without per-step bookkeeping.
+        if self.train_small_single_layer(inputs, targets, &mut buffers, step, settings.iterations) {
+            return Ok(buffers);
+        }
         for _ in 0..settings.iterations {
             self.train_step(inputs, targets, &mut buffers, step);
         }
@@ -290,6 +294,44 @@ mod tests {
         let mean = all.iter().sum::<f64>() / all.len() as f64;
         assert!(mean.abs() < 0.05, "mean {mean}");
         assert_eq!(network.parameter_count(), 40 * 50 + 50 + 50 * 10 + 10);
+    }
+
+    #[test]
+    fn small_single_layer_path_is_bit_identical_to_the_step_loop() {
+        for (bias, output) in [
+            (false, OutputActivation::Sigmoid),
+            (true, OutputActivation::Sigmoid),
+            (true, OutputActivation::Linear),
+        ] {
+            let settings = NetworkSettings {
+                iterations: 500,
+                bias,
+                output,
+                learning_rate: 0.3,
+                seed: 9,
+                ..NetworkSettings::default()
+            };
+            let x = array![
+                [0.0, 0.0, 1.0],
+                [0.0, 1.0, 1.0],
+                [1.0, 0.0, 1.0],
+                [1.0, 1.0, 1.0]
+            ];
+            let y = array![[0.0, 1.0], [0.0, 0.0], [1.0, 1.0], [1.0, 0.0]];
+            let mut fast = Network::<f64>::initialise(3, 2, &settings).unwrap();
+            let mut slow = fast.clone();
+            let fast_buffers = fast.train(x.view(), y.view(), &settings).unwrap();
+            let mut slow_buffers = TrainingBuffers::new(4, &slow);
+            for _ in 0..settings.iterations {
+                slow.train_step(x.view(), y.view(), &mut slow_buffers, 0.3 / 4.0);
+            }
+            assert_eq!(fast, slow);
+            assert_eq!(fast_buffers.output(), slow_buffers.output());
+            assert_ne!(
+                fast.layers[0].weights,
+                Network::<f64>::initialise(3, 2, &settings).unwrap().layers[0].weights
+            );
+        }
     }
 
     #[test]
