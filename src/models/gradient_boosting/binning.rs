@@ -23,10 +23,32 @@ pub struct BinMapper {
 
 /// Binned rows, row-major: the codes of row `r` are `codes[r * features..(r + 1) * features]`.
 /// One row is one contiguous run of bytes, so building a histogram reads each row once.
+/// Built only by [`BinMapper::transform`], so each code is below its feature's bin count
+/// (histogram building relies on it).
 #[derive(Debug, Clone)]
 pub struct BinnedRows {
-    pub codes: Vec<u8>,
-    pub features: usize,
+    codes: Vec<u8>,
+    features: usize,
+    bin_counts: Vec<usize>,
+}
+
+impl BinnedRows {
+    pub fn codes(&self) -> &[u8] {
+        &self.codes
+    }
+
+    pub fn features(&self) -> usize {
+        self.features
+    }
+
+    pub fn rows(&self) -> usize {
+        self.codes.len() / self.features.max(1)
+    }
+
+    /// Bins per feature of the mapper that coded these rows.
+    pub fn bin_counts(&self) -> &[usize] {
+        &self.bin_counts
+    }
 }
 
 impl BinMapper {
@@ -71,7 +93,11 @@ impl BinMapper {
                 codes.push(thresholds.partition_point(|&t| t < *value) as u8);
             }
         }
-        BinnedRows { codes, features }
+        BinnedRows {
+            codes,
+            features,
+            bin_counts: (0..features).map(|f| self.n_bins(f)).collect(),
+        }
     }
 }
 

@@ -141,7 +141,7 @@ impl<'a> Grower<'a> {
     pub fn new(mapper: &'a BinMapper, binned: &'a BinnedRows, params: TreeParams) -> Self {
         let layout = HistogramLayout::new(mapper);
         let pool = HistogramPool::new(layout.total_bins());
-        let rows = binned.codes.len() / binned.features.max(1);
+        let rows = binned.rows();
         Grower {
             mapper,
             binned,
@@ -154,7 +154,7 @@ impl<'a> Grower<'a> {
     }
 
     fn rows(&self) -> usize {
-        self.binned.codes.len() / self.binned.features.max(1)
+        self.binned.rows()
     }
 
     /// Adds each leaf's value to the raw scores of its training rows.
@@ -188,7 +188,7 @@ impl<'a> Grower<'a> {
             let mut histogram = self.pool.take();
             self.layout.build(
                 &mut histogram,
-                &self.binned.codes,
+                self.binned,
                 &self.indices,
                 gradients,
                 hessians,
@@ -256,7 +256,7 @@ impl<'a> Grower<'a> {
             let mut small_histogram = self.pool.take();
             self.layout.build(
                 &mut small_histogram,
-                &self.binned.codes,
+                self.binned,
                 &self.indices[small.start..small.end],
                 gradients,
                 hessians,
@@ -350,6 +350,10 @@ impl<'a> Grower<'a> {
                 } else {
                     stats.hessian
                 };
+                if stats.count == 0 {
+                    // Same split as the previous code: its gain was already weighed.
+                    continue;
+                }
                 left_count += stats.count;
                 if left_count < min_leaf {
                     continue;
@@ -387,8 +391,8 @@ impl<'a> Grower<'a> {
     /// Reorders `indices[start..end]` so the rows going left (code <= bin) come first, each
     /// side in its old order; returns where the right side starts.
     fn partition(&mut self, start: usize, end: usize, feature: usize, bin: usize) -> usize {
-        let features = self.binned.features;
-        let codes = &self.binned.codes;
+        let features = self.binned.features();
+        let codes = self.binned.codes();
         self.scratch.clear();
         let mut write = start;
         for read in start..end {

@@ -7,7 +7,7 @@
 //! histogram minus the smaller child's (the sibling-subtraction trick), done in the parent's
 //! buffer.
 
-use super::binning::BinMapper;
+use super::binning::{BinMapper, BinnedRows};
 
 /// Sums over the rows whose code falls in one bin.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -51,41 +51,46 @@ impl HistogramLayout {
 
     /// Adds `rows` (indices into the binned rows) to a zeroed `histogram`. With a constant
     /// hessian (squared error) the hessian sums are left at zero: the count stands in for them.
+    ///
+    /// `binned` must have been coded with the same bin counts as this layout (checked: O(p)),
+    /// so every code of feature `f` is below its bin count and the inner loop can skip its
+    /// bounds checks.
     pub fn build(
         &self,
         histogram: &mut [BinStats],
-        codes: &[u8],
+        binned: &BinnedRows,
         rows: &[u32],
         gradients: &[f64],
         hessians: Option<&[f64]>,
     ) {
         let features = self.features();
         let starts = &self.offsets[..features];
-        match hessians {
-            Some(hessians) => {
-                for &r in rows {
-                    let r = r as usize;
-                    let (g, h) = (gradients[r], hessians[r]);
-                    let row = &codes[r * features..(r + 1) * features];
-                    for (&code, &start) in row.iter().zip(starts) {
-                        let bin = &mut histogram[start + code as usize];
-                        bin.gradient += g;
-                        bin.hessian += h;
-                        bin.count += 1;
-                    }
-                }
-            }
-            None => {
-                for &r in rows {
-                    let r = r as usize;
-                    let g = gradients[r];
-                    let row = &codes[r * features..(r + 1) * features];
-                    for (&code, &start) in row.iter().zip(starts) {
-                        let bin = &mut histogram[start + code as usize];
-                        bin.gradient += g;
-                        bin.count += 1;
-                    }
-                }
+        assert_eq!(
+            histogram.len(),
+            self.total_bins(),
+            "histogram of another layout"
+        );
+        assert!(
+            binned.bin_counts().len() == features
+                && (0..features)
+                    .all(|f| binned.bin_counts()[f] == self.offsets[f + 1] - self.offsets[f]),
+            "binned rows of another bin mapper"
+        );
+        let codes = binned.codes();
+        for &r in rows {
+            let r = r as usize;
+            let row = &codes[r * features..(r + 1) * features];
+            let (g, h) = (gradients[r], hessians.map_or(0.0, |h| h[r]));
+            for (&code, &start) in row.iter().zip(starts) {
+                let index = start + code as usize;
+                // SAFETY: `index` < offsets[f + 1] <= total_bins == histogram.len(): a
+                // `BinnedRows` code of feature f is below its bin count (its only constructor,
+                // `BinMapper::transform`, gives at most the number of thresholds), and the
+                // bin counts were checked equal to this layout's above.
+                let bin = unsafe { histogram.get_unchecked_mut(index) };
+                bin.gradient += g;
+                bin.hessian += h;
+                bin.count += 1;
             }
         }
     }
@@ -148,7 +153,7 @@ mod tests {
         let g = [1.0, 2.0, 3.0, 4.0];
         let h = [0.5, 0.5, 0.25, 0.25];
         let mut parent = vec![BinStats::default(); 5];
-        layout.build(&mut parent, &binned.codes, &[0, 1, 2, 3], &g, Some(&h));
+        layout.build(&mut parent, &binned, &[0, 1, 2, 3], &g, Some(&h));
         // Feature 0, code 1 (value 1.0) holds rows 1 and 3: gradient 2 + 4.
         assert_eq!(
             layout.feature(&parent, 0)[1],
@@ -159,9 +164,9 @@ mod tests {
             }
         );
         let mut left = vec![BinStats::default(); 5];
-        layout.build(&mut left, &binned.codes, &[0, 2], &g, Some(&h));
+        layout.build(&mut left, &binned, &[0, 2], &g, Some(&h));
         let mut right = vec![BinStats::default(); 5];
-        layout.build(&mut right, &binned.codes, &[1, 3], &g, Some(&h));
+        layout.build(&mut right, &binned, &[1, 3], &g, Some(&h));
         subtract_in_place(&mut parent, &left);
         assert_eq!(parent, right);
     }
