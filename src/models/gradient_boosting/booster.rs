@@ -305,9 +305,11 @@ mod tests {
         assert!(train.iter().all(|r| !validation.contains(r)));
         assert_eq!(validation_split(&targets, 5).1, validation);
         assert_ne!(validation_split(&targets, 6).1, validation);
-        // A class with one row may go wholly to validation; the split still works.
-        let rare = Targets::Classes((0..21).map(|i| usize::from(i == 20)).collect());
-        let (train, validation) = validation_split(&rare, 1);
-        assert_eq!((train.len(), validation.len()), (18, 3));
+        // A one-row class among 80 rows gets no validation share (9 rows: 4.44, 4.44, 0.11
+        // by proportion, the remainder to a large class): present in training only.
+        let rare: Vec<usize> = (0..81).map(|i| if i == 80 { 2 } else { i / 40 }).collect();
+        let (_, validation) = validation_split(&Targets::Classes(rare), 1);
+        assert_eq!(validation.len(), 9);
+        assert!(!validation.contains(&80));
     }
 }
