@@ -511,8 +511,10 @@ fn a_megabyte_long_field_is_one_category() {
 }
 
 /// The models the corpus runs through `compare`: fast ones of every kind (baseline, neighbours,
-/// trees, naive Bayes, kernel, linear).
-const MODELS: &str = "majority,knn,decision-tree,naive-bayes,svm-rbf,random-forest,logistic";
+/// trees, naive Bayes, kernel, linear, boosting: constant features, a class with one row that a
+/// fold lacks, one row per class).
+const MODELS: &str =
+    "majority,knn,decision-tree,naive-bayes,svm-rbf,random-forest,logistic,gradient-boosting";
 
 /// Words that mean a cell crashed instead of failing cleanly.
 const CRASH_WORDS: [&str; 6] = [

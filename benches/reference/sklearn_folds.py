@@ -96,6 +96,23 @@ def modern_mlp_regressor(settings):
 COUNTERPARTS["mlp"] = (modern_mlp_classifier, modern_mlp_regressor)
 
 
+def boosting_counterparts(reference="sklearn"):
+    """gradient-boosting's counterpart: scikit-learn's HistGradientBoosting* (defaults), or with
+    `--boosting-reference lightgbm` LightGBM's LGBM* with 100 trees on one thread."""
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    if reference == "lightgbm":
+        import lightgbm
+        return {"gradient-boosting": (
+            lambda s: lightgbm.LGBMClassifier(n_estimators=100, num_threads=1, verbose=-1),
+            lambda s: lightgbm.LGBMRegressor(n_estimators=100, num_threads=1, verbose=-1))}
+    return {"gradient-boosting": (
+        lambda s: HistGradientBoostingClassifier(random_state=0),
+        lambda s: HistGradientBoostingRegressor(random_state=0))}
+
+
+COUNTERPARTS.update(boosting_counterparts())
+
+
 def load(dataset, root):
     path = Path(dataset["path"])
     if not path.is_absolute():
@@ -118,7 +135,10 @@ def main():
     parser.add_argument("results")
     parser.add_argument("--models", help="comma-separated subset")
     parser.add_argument("--root", default=".", help="folder the dataset paths are relative to")
+    parser.add_argument("--boosting-reference", choices=["sklearn", "lightgbm"], default="sklearn",
+                        help="gradient-boosting's counterpart (default: HistGradientBoosting*)")
     args = parser.parse_args()
+    COUNTERPARTS.update(boosting_counterparts(args.boosting_reference))
     results = json.loads(Path(args.results).read_text())
     models = {m["name"]: m for m in results["header"]["models"]}
     wanted = set(args.models.split(",")) if args.models else None

@@ -12,6 +12,7 @@ mod baseline;
 mod decision_tree;
 mod decision_tree_linfa;
 pub mod fault;
+mod gradient_boosting;
 mod knn;
 mod linear;
 mod logistic;

@@ -17,6 +17,7 @@ pub fn all_models() -> Vec<Box<dyn Model>> {
         // Trees and kernel machines:
         Box::new(super::decision_tree::DecisionTree::default()),
         Box::new(super::random_forest::RandomForest),
+        Box::new(super::gradient_boosting::GradientBoosting::default()),
         Box::new(super::svm::SupportVectorClassifier(
             super::svm::KernelKind::Rbf,
         )),
