@@ -220,4 +220,31 @@ fn a_model_that_cannot_be_saved_says_which_to_save_instead() {
         "{stderr}"
     );
     assert!(!out.exists(), "no model file is written");
+
+    // `pick --save` recommending it: the comparison and its reports stand, the save fails.
+    let reports = dir.path().join("reports");
+    let picked = modelbench(&[
+        "pick",
+        "datasets/iris.csv",
+        "--save",
+        out.to_str().expect("UTF-8 path"),
+        "--folds",
+        "2",
+        "--repeats",
+        "1",
+        "--models",
+        "svm-rbf-linfa",
+        "--out",
+        reports.to_str().expect("UTF-8 path"),
+    ]);
+    assert!(!picked.status.success());
+    assert!(text(&picked.stdout).contains("Recommended for iris: svm-rbf-linfa"));
+    let stderr = text(&picked.stderr);
+    assert!(
+        stderr.contains(
+            "the recommended svm-rbf-linfa was not saved (the comparison's reports are kept)"
+        ) && stderr.contains("save svm-rbf"),
+        "{stderr}"
+    );
+    assert!(reports.is_dir() && !out.exists());
 }

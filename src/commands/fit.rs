@@ -3,6 +3,8 @@
 use super::output::outln;
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use crate::cli::FitArgs;
 use crate::persist;
 
@@ -70,6 +72,11 @@ pub(crate) fn save_picked(
         args.seed,
         scores,
         out,
-    )?;
+    )
+    .with_context(|| {
+        format!(
+            "pick --save: the recommended {model} was not saved (the comparison's reports are kept)"
+        )
+    })?;
     Ok(describe_saved(&saved, out))
 }

@@ -138,7 +138,7 @@ pub fn train_and_save(
         .with_context(|| format!("unknown model '{name}'; `modelbench models` lists the models"))?;
     let dataset = crate::data::load_csv(file, load_options)?;
     let (mut body, _) = fit_on_all_rows(&dataset, model.as_ref(), seed, load_options)
-        .with_context(|| format!("Could not train {name} on {}", file.display()))?;
+        .with_context(|| format!("Could not train and save {name} on {}", file.display()))?;
     body.cv_scores = cv_scores;
     let bytes = save(out, &body)?;
     Ok(SavedSummary {
