@@ -106,11 +106,12 @@ pub enum Command {
     /// Train one model on every row of a CSV file and save it (with its preprocessing) to a
     /// model file for `predict` and `export`.
     Fit(FitArgs),
-    /// Predict a CSV file with a saved model: one row per input row (row number, prediction,
-    /// one probability column per class), and the score when the file has the target column.
+    /// Predict a CSV file with a saved model: one row per input row (row name or number,
+    /// prediction, one probability column per class), and the score when the file has the
+    /// target column.
     Predict(PredictArgs),
     /// Export a saved model to ONNX, preprocessing included (logistic, linear, sigmoid-net,
-    /// sigmoid-mlp).
+    /// sigmoid-mlp, mlp).
     Export {
         /// A model file from `fit --out` or `pick --save`
         model: PathBuf,
@@ -205,6 +206,9 @@ pub struct PredictArgs {
     /// Field delimiter: ',', ';', 'tab' or any single ASCII character [default: sniffed from the header]
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+    /// Decimal mark of the numbers: '.' or ',' [default: the training file's]
+    #[arg(long, value_name = "MARK", value_parser = parse_decimal)]
+    pub decimal: Option<DecimalMark>,
     /// Refuse files larger than this many bytes
     #[arg(long, value_name = "BYTES", default_value_t = LoadOptions::default().max_bytes)]
     pub max_bytes: u64,

@@ -284,13 +284,16 @@ fn crafted_sizes_and_indices_are_refused_before_use() {
 }
 
 #[test]
-fn models_that_cannot_be_saved_yet_refuse_clearly() {
+fn models_that_cannot_be_saved_refuse_clearly() {
     let dataset = load_csv(Path::new("datasets/iris.csv"), &LoadOptions::default()).expect("data");
-    let model = find_model("svm-rbf").expect("registered");
+    let model = find_model("svm-rbf-linfa").expect("registered");
     let error = persist::fit_on_all_rows(&dataset, model.as_ref(), 1, &LoadOptions::default())
         .err()
         .expect("refused");
-    assert!(error.0.contains("svm-rbf cannot be saved"), "{error}");
+    assert!(
+        error.0.contains("svm-rbf-linfa cannot be saved") && error.0.contains("save svm-rbf"),
+        "{error}"
+    );
     let error = model
         .load_fitted(&serde_json::json!({}))
         .err()
@@ -298,7 +301,134 @@ fn models_that_cannot_be_saved_yet_refuse_clearly() {
     assert!(
         error
             .0
-            .contains("svm-rbf cannot be loaded from a model file yet"),
+            .contains("svm-rbf-linfa cannot be loaded from a model file"),
         "{error}"
     );
+}
+
+/// The saved form of `model` fitted on every row of a bundled file.
+fn fitted_form(model: &str, csv: &str) -> serde_json::Value {
+    let dataset = load_csv(Path::new(csv), &LoadOptions::default()).expect("data");
+    let model = find_model(model).expect("registered");
+    let (body, _) = persist::fit_on_all_rows(&dataset, model.as_ref(), 1, &LoadOptions::default())
+        .expect("fits and saves");
+    body.model.fitted
+}
+
+/// The message of `model`'s loader on `saved` changed by `edit`.
+fn load_message(
+    model: &str,
+    saved: &serde_json::Value,
+    edit: impl Fn(&mut serde_json::Value),
+) -> String {
+    let mut saved = saved.clone();
+    edit(&mut saved);
+    find_model(model)
+        .expect("registered")
+        .load_fitted(&saved)
+        .err()
+        .expect("refused")
+        .0
+}
+
+#[test]
+fn crafted_networks_and_support_vector_machines_are_refused_before_use() {
+    let mlp = fitted_form("mlp", "datasets/iris.csv");
+    let message = load_message("mlp", &mlp, |v| {
+        v["classifier"]["network"]["widths"] = serde_json::json!([u64::MAX, u64::MAX, 3]);
+    });
+    assert!(
+        message.contains("need more than 2^32 parameters"),
+        "{message}"
+    );
+    let message = load_message("mlp", &mlp, |v| {
+        v["classifier"]["network"]["output"] = "identity".into();
+    });
+    assert!(
+        message.contains("a classifier needs a logistic unit for two classes or a softmax"),
+        "{message}"
+    );
+    let message = load_message("mlp", &mlp, |v| {
+        v["classifier"]["network"]["parameters"]
+            .as_array_mut()
+            .expect("parameters")
+            .pop();
+    });
+    assert!(
+        message.contains("parameters but the network has"),
+        "{message}"
+    );
+
+    let svm = fitted_form("svm-rbf", "datasets/iris.csv");
+    let message = load_message("svm-rbf", &svm, |v| {
+        v["machines"][0]["support"][0] = 1_000_000u64.into();
+    });
+    assert!(
+        message.contains("a machine's support vectors are out of range"),
+        "{message}"
+    );
+    let message = load_message("svm-rbf", &svm, |v| {
+        v["kernel"]["gamma"] = (-1.0).into();
+    });
+    assert!(message.contains("finite, positive gamma"), "{message}");
+    let message = load_message("svm-linear", &svm, |_| {});
+    assert!(message.contains("not the model's kernel"), "{message}");
+    let message = load_message("svm-rbf", &svm, |v| {
+        v["support_vector_count"] = u64::MAX.into();
+    });
+    assert!(message.contains("support_vectors has"), "{message}");
+
+    let svr = fitted_form("svr", "datasets/diabetes.csv");
+    let message = load_message("svr", &svr, |v| {
+        v["coefficients"]
+            .as_array_mut()
+            .expect("coefficients")
+            .pop();
+    });
+    assert!(
+        message.contains("it needs one coefficient per support vector"),
+        "{message}"
+    );
+}
+
+#[test]
+fn numeric_columns_read_non_numbers_as_missing_as_in_training() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let train = dir.path().join("train.csv");
+    std::fs::write(
+        &train,
+        "size,weight,label\n1.0,2,a\n1.5,unknown,a\n3.0,5,b\n3.5,6,b\n0.5,1,a\n4.0,7,b\n",
+    )
+    .expect("written");
+    let options = LoadOptions {
+        numeric: vec!["weight".to_string()],
+        ..LoadOptions::default()
+    };
+    let model = dir.path().join("model.json");
+    persist::train_and_save(&train, &options, "logistic", 3, None, &model).expect("trains");
+    let loaded = persist::load(&model).expect("loads");
+    let saved = &loaded.body.training.load_options;
+    assert_eq!(saved.numeric, vec!["weight".to_string()]);
+    let read = |options: &LoadOptions| {
+        table::read_new_rows(
+            &train,
+            options,
+            &loaded.body.features,
+            &loaded.body.target,
+            UnseenPolicy::Zero,
+        )
+    };
+    let rows = read(saved).expect("the training file is read as in training");
+    assert!(rows.features[[1, 1]].is_nan());
+    assert!(
+        rows.notes.iter().any(|n| n.contains(
+            "1 non-numbers read as missing in --numeric column(s), as in training: weight (1)"
+        )),
+        "{:?}",
+        rows.notes
+    );
+    let error = read(&LoadOptions::default())
+        .expect_err("without --numeric the text is an error")
+        .to_string();
+    assert!(error.contains("line 3, column 2 'weight'"), "{error}");
 }

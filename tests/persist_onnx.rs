@@ -114,6 +114,8 @@ fn exported_models_match_predict_in_tract() {
         ("sigmoid-mlp", Task::Classification),
         ("sigmoid-mlp", Task::Regression),
         ("linear", Task::Regression),
+        ("mlp", Task::Classification),
+        ("mlp", Task::Regression),
     ];
     for (model, task) in cases {
         let (target, bundled) = match task {
@@ -132,7 +134,19 @@ fn exported_models_match_predict_in_tract() {
         };
         run(bundled, model, &bundled_options, dir.path());
     }
-    assert_eq!(onnx::EXPORTABLE.len(), 4);
+    assert_eq!(onnx::EXPORTABLE.len(), 5);
+}
+
+/// Two classes: `mlp` has one logistic output unit, exported as `[1 - p, p]`.
+#[test]
+fn a_two_class_mlp_exports_its_logistic_unit() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    run(
+        Path::new("datasets/breast_cancer.csv"),
+        "mlp",
+        &LoadOptions::default(),
+        dir.path(),
+    );
 }
 
 #[test]
@@ -152,6 +166,6 @@ fn models_that_do_not_export_say_which_do() {
     let error = onnx::export(&loaded.body).expect_err("refused");
     assert_eq!(
         error,
-        "decision-tree does not export to ONNX; exported models: logistic, linear, sigmoid-net, sigmoid-mlp"
+        "decision-tree does not export to ONNX; exported models: logistic, linear, sigmoid-net, sigmoid-mlp, mlp"
     );
 }

@@ -69,7 +69,11 @@ pub(crate) fn save_picked(
         .file
         .as_ref()
         .context("--save trains the picked model on the CSV file, so give the file (not --from)")?;
-    let saved =
-        persist::train_and_save(file, &args.load.to_options(), model, args.seed, scores, out)?;
+    let saved = persist::train_and_save(file, &args.load.to_options(), model, args.seed, scores, out)
+        .with_context(|| {
+            format!(
+                "pick --save: the recommended {model} was not saved (the comparison's reports are kept)"
+            )
+        })?;
     Ok(describe_saved(&saved, out))
 }

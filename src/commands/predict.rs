@@ -12,9 +12,15 @@ use crate::persist::{self, predict, table};
 
 pub fn run(args: &PredictArgs) -> anyhow::Result<ExitCode> {
     let model = persist::load(&args.model)?;
+    // Cells are read as the training file's were (decimal mark, `--numeric` columns, what
+    // `--drop` left out); the delimiter is the new file's own, sniffed unless given.
+    let saved = &model.body.training.load_options;
     let options = LoadOptions {
         delimiter: args.delimiter,
         max_bytes: args.max_bytes,
+        decimal: args.decimal.or(saved.decimal),
+        drop: saved.drop.clone(),
+        numeric: saved.numeric.clone(),
         ..LoadOptions::default()
     };
     let rows = table::read_new_rows(

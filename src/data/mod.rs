@@ -28,7 +28,7 @@ pub use error::{ColumnOptionError, ColumnRef, DataError, DataErrorKind};
 pub use options::{DecimalMark, LoadOptions, MissingPolicy};
 pub(crate) use read::RawTable;
 pub use schema::is_missing_token;
-pub(crate) use schema::parse_number;
+pub(crate) use schema::{parse_number, parse_number_with};
 
 use std::path::Path;
 

@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{
-    parse_settings, ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize,
-    Prediction, TrainSet,
+    check_saved, check_saved_finite, parse_settings, read_saved, write_saved, ClassScores, Fitted,
+    Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet, MAX_SAVED_CLASSES,
 };
 use crate::data::Task;
 use crate::nn::{train_relu_network, AdamSettings, MinibatchSettings, ReluNetwork, ReluOutput};
@@ -176,6 +176,91 @@ impl Model for Mlp {
             scale,
         }))
     }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        let name = self.name();
+        check_saved_widths(saved)?;
+        let fitted: FittedMlp = read_saved(name, saved)?;
+        match &fitted {
+            FittedMlp::OneClass {
+                class, n_classes, ..
+            } => check_saved(
+                name,
+                (2..=MAX_SAVED_CLASSES).contains(n_classes) && class < n_classes,
+                "its class does not lie in 0..n_classes",
+            )?,
+            FittedMlp::Classifier {
+                network,
+                classes,
+                n_classes,
+            } => {
+                check_saved(
+                    name,
+                    (2..=MAX_SAVED_CLASSES).contains(n_classes)
+                        && classes.len() >= 2
+                        && classes.windows(2).all(|p| p[0] < p[1])
+                        && classes.iter().all(|c| c < n_classes),
+                    "its classes are not ascending and in 0..n_classes",
+                )?;
+                let outputs_fit = match network.output() {
+                    ReluOutput::Logistic => classes.len() == 2 && network.outputs() == 1,
+                    ReluOutput::Softmax => network.outputs() == classes.len(),
+                    ReluOutput::Identity => false,
+                };
+                check_saved(
+                    name,
+                    outputs_fit,
+                    "a classifier needs a logistic unit for two classes or a softmax over its classes",
+                )?;
+                check_saved_finite(name, "weights", network.parameters())?;
+            }
+            FittedMlp::Regressor {
+                network,
+                mean,
+                scale,
+            } => {
+                check_saved(
+                    name,
+                    network.output() == ReluOutput::Identity
+                        && network.outputs() == 1
+                        && mean.is_finite()
+                        && scale.is_finite(),
+                    "a regressor needs one linear output and a finite target scaling",
+                )?;
+                check_saved_finite(name, "weights", network.parameters())?;
+            }
+        }
+        Ok(Box::new(fitted))
+    }
+}
+
+/// Most weights and biases a loaded network may declare (2^32, 32 GiB of `f64`): checked on
+/// the widths, with overflow-proof arithmetic, before the network is parsed.
+const MAX_SAVED_PARAMETERS: u128 = 1 << 32;
+
+/// An error unless the saved network's layer widths give a sane parameter count; the
+/// network's own check multiplies widths unchecked, so a crafted file could overflow it.
+fn check_saved_widths(saved: &serde_json::Value) -> Result<(), ModelError> {
+    let widths = saved
+        .as_object()
+        .and_then(|variant| variant.values().next())
+        .and_then(|fields| fields.get("network"))
+        .and_then(|network| network.get("widths"))
+        .and_then(|widths| widths.as_array());
+    let Some(widths) = widths else {
+        // A one-class model has no network; anything else malformed is refused by serde.
+        return Ok(());
+    };
+    let widths: Option<Vec<u128>> = widths.iter().map(|w| w.as_u64().map(u128::from)).collect();
+    let total = widths.and_then(|w| {
+        w.windows(2).try_fold(0u128, |sum, p| {
+            sum.checked_add(p[0].checked_mul(p[1])? + p[1])
+        })
+    });
+    check_saved(
+        "mlp",
+        total.is_some_and(|t| t <= MAX_SAVED_PARAMETERS),
+        "its layer widths are not whole numbers or need more than 2^32 parameters",
+    )
 }
 
 /// A trained `mlp`: plain data, so a saved model is its serialised form.
@@ -303,6 +388,9 @@ impl Fitted for FittedMlp {
             parameters: Some(parameters),
             ..ModelSize::default()
         }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(self)
     }
 }
 

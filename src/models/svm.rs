@@ -22,7 +22,8 @@ use super::svm_solver::{
     solve_classification, DenseRows, KernelFunction, SolverSettings, DEFAULT_CACHE_BYTES,
 };
 use super::{
-    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+    check_saved, check_saved_finite, read_saved, saved_matrix, write_saved, ClassScores, Fitted,
+    Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet, MAX_SAVED_CLASSES,
 };
 use crate::data::Task;
 
@@ -212,6 +213,81 @@ impl Model for SupportVectorClassifier {
             default_solver_settings(),
         )?))
     }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        let name = self.name();
+        let saved: SavedSvm = read_saved(name, saved)?;
+        check_saved_kernel(name, self.0, &saved.kernel)?;
+        let n_classes = saved.present.len();
+        check_saved(
+            name,
+            (2..=MAX_SAVED_CLASSES).contains(&n_classes),
+            "it needs 2 or more classes",
+        )?;
+        let support_vectors = saved_matrix(
+            name,
+            "support_vectors",
+            saved.support_vector_count,
+            saved.features,
+            saved.support_vectors,
+        )?;
+        for m in &saved.machines {
+            check_saved(
+                name,
+                m.low < m.high
+                    && m.high < n_classes
+                    && saved.present[m.low]
+                    && saved.present[m.high],
+                "a machine's classes are not two present classes in order",
+            )?;
+            check_saved(
+                name,
+                m.support.len() == m.coefficients.len()
+                    && m.support.iter().all(|&k| k < saved.support_vector_count),
+                "a machine's support vectors are out of range or lack coefficients",
+            )?;
+            check_saved_finite(
+                name,
+                "coefficients and rho",
+                m.coefficients.iter().chain([&m.rho]),
+            )?;
+        }
+        Ok(Box::new(OneVsOneSvm {
+            kernel: saved.kernel,
+            present: saved.present,
+            support_vectors,
+            machines: saved.machines,
+        }))
+    }
+}
+
+/// The saved form of a [`OneVsOneSvm`]: the support vectors as a flat row-major list with
+/// their count and width, so the shape is checked before the matrix is built.
+#[derive(Serialize, Deserialize)]
+struct SavedSvm {
+    kernel: KernelFunction,
+    present: Vec<bool>,
+    features: usize,
+    support_vector_count: usize,
+    support_vectors: Vec<f64>,
+    machines: Vec<PairMachine>,
+}
+
+/// An error unless a saved kernel is the model's own kind with a finite, positive gamma.
+pub(super) fn check_saved_kernel(
+    name: &str,
+    kind: KernelKind,
+    kernel: &KernelFunction,
+) -> Result<(), ModelError> {
+    let ok = match (kind, kernel) {
+        (KernelKind::Linear, KernelFunction::Linear) => true,
+        (KernelKind::Rbf, KernelFunction::Rbf { gamma }) => gamma.is_finite() && *gamma > 0.0,
+        _ => false,
+    };
+    check_saved(
+        name,
+        ok,
+        "its kernel is not the model's kernel with a finite, positive gamma",
+    )
 }
 
 /// libsvm's `svm_train` for C-classification: one machine per pair of present classes.
@@ -339,6 +415,16 @@ impl Fitted for OneVsOneSvm {
             support_vectors: Some(self.support_vectors.nrows()),
             ..ModelSize::default()
         }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(&SavedSvm {
+            kernel: self.kernel,
+            present: self.present.clone(),
+            features: self.support_vectors.ncols(),
+            support_vector_count: self.support_vectors.nrows(),
+            support_vectors: self.support_vectors.iter().copied().collect(),
+            machines: self.machines.clone(),
+        })
     }
 }
 

@@ -170,6 +170,16 @@ impl Fitted for FittedLinfaSvm {
             ..ModelSize::default()
         }
     }
+    /// Refused: linfa-svm's fitted `Svm` keeps its support vectors and kernel in private
+    /// fields with no constructor, so it cannot be rebuilt from plain data; `svm-rbf` is the
+    /// same classifier (libsvm's algorithm) and saves.
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        Err(ModelError::new(
+            "linfa-svm's fitted machines cannot be rebuilt from a file (their kernel and \
+             support vectors are private, with no serde in this build); save svm-rbf, the same \
+             classifier by libsvm's algorithm, instead",
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -10,11 +10,17 @@ use ndarray::{Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::svm::{check_columns, default_solver_settings, gamma_scale, C, SOLVER_TOLERANCE};
+use super::svm::{
+    check_columns, check_saved_kernel, default_solver_settings, gamma_scale, KernelKind, C,
+    SOLVER_TOLERANCE,
+};
 use super::svm_solver::{
     dot, solve_epsilon_regression, DenseRows, KernelFunction, DEFAULT_CACHE_BYTES,
 };
-use super::{Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet};
+use super::{
+    check_saved, check_saved_finite, read_saved, saved_matrix, write_saved, Fitted, Model,
+    ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+};
 use crate::data::Task;
 
 /// Half-width of the tube inside which errors cost nothing, in target units.
@@ -92,6 +98,46 @@ impl Model for SupportVectorRegressor {
             rho: solution.rho,
         }))
     }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        let name = self.name();
+        let saved: SavedSvr = read_saved(name, saved)?;
+        check_saved_kernel(name, KernelKind::Rbf, &saved.kernel)?;
+        check_saved(
+            name,
+            saved.coefficients.len() == saved.support_vector_count,
+            "it needs one coefficient per support vector",
+        )?;
+        check_saved_finite(
+            name,
+            "coefficients and rho",
+            saved.coefficients.iter().chain([&saved.rho]),
+        )?;
+        let support_vectors = saved_matrix(
+            name,
+            "support_vectors",
+            saved.support_vector_count,
+            saved.features,
+            saved.support_vectors,
+        )?;
+        Ok(Box::new(FittedSvr {
+            kernel: saved.kernel,
+            support_vectors,
+            coefficients: saved.coefficients,
+            rho: saved.rho,
+        }))
+    }
+}
+
+/// The saved form of a [`FittedSvr`]: support vectors flat and row-major with their count
+/// and width, so the shape is checked before the matrix is built.
+#[derive(Serialize, Deserialize)]
+struct SavedSvr {
+    kernel: KernelFunction,
+    features: usize,
+    support_vector_count: usize,
+    support_vectors: Vec<f64>,
+    coefficients: Vec<f64>,
+    rho: f64,
 }
 
 impl Fitted for FittedSvr {
@@ -120,6 +166,16 @@ impl Fitted for FittedSvr {
             support_vectors: Some(self.support_vectors.nrows()),
             ..ModelSize::default()
         }
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(&SavedSvr {
+            kernel: self.kernel,
+            features: self.support_vectors.ncols(),
+            support_vector_count: self.support_vectors.nrows(),
+            support_vectors: self.support_vectors.iter().copied().collect(),
+            coefficients: self.coefficients.clone(),
+            rho: self.rho,
+        })
     }
 }
 

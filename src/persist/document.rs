@@ -90,7 +90,8 @@ pub struct TrainingData {
     pub sha256: String,
     /// Rows used for training (after rows with a missing target were dropped).
     pub rows: usize,
-    /// How the file was read.
+    /// How the file was read, with the decimal mark it was read with (even when sniffed);
+    /// `predict` reads new files' cells the same way.
     pub load_options: LoadOptions,
 }
 

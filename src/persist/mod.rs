@@ -96,7 +96,12 @@ pub fn fit_on_all_rows(
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
             sha256: dataset.sha256.clone(),
             rows: dataset.n_rows(),
-            load_options: load_options.clone(),
+            // The decimal mark the file was read with, even when it was sniffed, so `predict`
+            // reads the same file (and its like) the same way.
+            load_options: LoadOptions {
+                decimal: Some(dataset.report.decimal),
+                ..load_options.clone()
+            },
         },
         cv_scores: None,
     };
@@ -133,7 +138,7 @@ pub fn train_and_save(
         .with_context(|| format!("unknown model '{name}'; `modelbench models` lists the models"))?;
     let dataset = crate::data::load_csv(file, load_options)?;
     let (mut body, _) = fit_on_all_rows(&dataset, model.as_ref(), seed, load_options)
-        .with_context(|| format!("Could not train {name} on {}", file.display()))?;
+        .with_context(|| format!("Could not train and save {name} on {}", file.display()))?;
     body.cv_scores = cv_scores;
     let bytes = save(out, &body)?;
     Ok(SavedSummary {

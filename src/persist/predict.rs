@@ -12,8 +12,9 @@ use crate::models::{ModelError, Prediction};
 /// A loaded model's predictions for the rows of a new file.
 #[derive(Debug, Clone)]
 pub struct Predictions {
-    /// 1-based data row of the file (the header not counted), per prediction.
-    pub rows: Vec<usize>,
+    /// Per prediction: the row's name when the file has row names, else its 1-based data
+    /// row (the header not counted).
+    pub rows: Vec<String>,
     pub prediction: Prediction,
     /// Class names (classification), in score-column order.
     pub labels: Vec<String>,
@@ -75,7 +76,10 @@ pub fn predict_rows(model: &LoadedModel, rows: &NewRows) -> Result<Predictions, 
         .as_ref()
         .and_then(|cells| score(cells, &prediction));
     Ok(Predictions {
-        rows: (1..=rows.lines.len()).collect(),
+        rows: match &rows.row_names {
+            Some(names) => names.clone(),
+            None => (1..=rows.lines.len()).map(|r| r.to_string()).collect(),
+        },
         prediction,
         labels,
         target_name: model.body.target.name().to_string(),
@@ -127,7 +131,7 @@ fn score(cells: &[TargetCell], prediction: &Prediction) -> Option<Score> {
     }
 }
 
-/// Writes the predictions as CSV: `row`, `prediction` and, for a classifier whose scores are
+/// Writes the predictions as CSV: `row` (the row name, or the row number), `prediction` and, for a classifier whose scores are
 /// probabilities, one `probability_<class>` column per class.
 pub fn write_csv(predictions: &Predictions, out: impl Write) -> csv::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
@@ -146,7 +150,7 @@ pub fn write_csv(predictions: &Predictions, out: impl Write) -> csv::Result<()> 
             writer.write_record(&header)?;
             for (i, &label) in labels.iter().enumerate() {
                 let mut record = vec![
-                    predictions.rows[i].to_string(),
+                    predictions.rows[i].clone(),
                     predictions.labels.get(label).cloned().unwrap_or_default(),
                 ];
                 if let Some(p) = probabilities {
@@ -158,7 +162,7 @@ pub fn write_csv(predictions: &Predictions, out: impl Write) -> csv::Result<()> 
         Prediction::Values(values) => {
             writer.write_record(["row", "prediction"])?;
             for (i, v) in values.iter().enumerate() {
-                writer.write_record([predictions.rows[i].to_string(), v.to_string()])?;
+                writer.write_record([predictions.rows[i].clone(), v.to_string()])?;
             }
         }
     }

@@ -5,8 +5,13 @@
 //! error at its line and column; a category never seen in training becomes an all-zero one-hot
 //! (with a warning counting the rows) or, with `--unseen error`, an error; a missing cell gets
 //! the saved imputation (counted in a note).
+//!
+//! Cells are read as the training file was: with its decimal mark, and with `--numeric`
+//! columns turning non-numbers into missing cells (the caller passes the saved load options).
+//! An unnamed first column (R's `write.csv`) or pandas' `Unnamed: 0` holding distinct labels is
+//! read as row names, which then label the predictions.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -14,7 +19,10 @@ use ndarray::Array2;
 
 use super::document::SavedTarget;
 use super::schema::{FeatureSchema, SavedColumn};
-use crate::data::{is_missing_token, parse_number, DataError, LoadOptions};
+use crate::data::{is_missing_token, parse_number, parse_number_with, DataError, LoadOptions};
+
+/// pandas' header for an index written without a name; R writes an empty one.
+const PANDAS_INDEX_NAME: &str = "Unnamed: 0";
 
 /// What to do with a category the model never saw in training.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -44,6 +52,8 @@ pub struct NewRows {
     pub features: Array2<f64>,
     /// The file line each row starts on.
     pub lines: Vec<u64>,
+    /// Each row's label, when the file's first column holds row names.
+    pub row_names: Option<Vec<String>>,
     /// The target column's cells, when the file has it.
     pub target: Option<Vec<TargetCell>>,
     /// Ignored columns and imputed cells, for the user.
@@ -135,21 +145,43 @@ pub fn read_new_rows(
         sources.push(index);
     }
     let target_index = position.get(target.name()).copied();
+    let row_names = (!sources.contains(&0) && target_index != Some(0))
+        .then(|| row_names(&table))
+        .flatten();
     let mut notes = Vec::new();
     let ignored: Vec<&str> = table
         .headers
         .iter()
         .enumerate()
-        .filter(|(i, _)| !sources.contains(i) && Some(*i) != target_index)
+        .filter(|(i, _)| {
+            !sources.contains(i) && Some(*i) != target_index && !(*i == 0 && row_names.is_some())
+        })
         .map(|(_, h)| h.as_str())
         .collect();
     if !ignored.is_empty() {
+        let dropped: Vec<&str> = ignored
+            .iter()
+            .copied()
+            .filter(|h| options.drop.iter().any(|d| d == *h))
+            .collect();
+        let why = if dropped.is_empty() {
+            String::new()
+        } else {
+            format!(" (left out by --drop in training: {})", dropped.join(", "))
+        };
         notes.push(format!(
-            "ignored {} column(s) the model does not use: {}",
+            "ignored {} column(s) the model does not use: {}{why}",
             ignored.len(),
             ignored.join(", ")
         ));
     }
+    let decimal = options.decimal.unwrap_or_default();
+    let forced_numeric: Vec<bool> = schema
+        .columns
+        .iter()
+        .map(|c| options.numeric.iter().any(|n| n == c.name()))
+        .collect();
+    let mut made_missing: BTreeMap<&str, usize> = BTreeMap::new();
 
     let rows = table.rows.len();
     let mut features = Array2::<f64>::zeros((rows, schema.width()));
@@ -180,7 +212,17 @@ pub fn read_new_rows(
                 problem,
             };
             let width = column.width();
-            if is_missing_token(cell) {
+            let number = match column {
+                SavedColumn::Numeric { .. } if !is_missing_token(cell) => {
+                    parse_number_with(cell, decimal)
+                }
+                _ => None,
+            };
+            let not_a_forced_number = forced_numeric[c] && number.is_none();
+            if not_a_forced_number && !is_missing_token(cell) {
+                *made_missing.entry(column.name()).or_default() += 1;
+            }
+            if is_missing_token(cell) || not_a_forced_number {
                 *imputed.entry(column.name()).or_default() += 1;
                 features
                     .row_mut(r)
@@ -188,7 +230,7 @@ pub fn read_new_rows(
                     .fill(f64::NAN);
             } else {
                 match column {
-                    SavedColumn::Numeric { .. } => match parse_number(cell) {
+                    SavedColumn::Numeric { .. } => match number {
                         Some(v) if v.is_finite() => features[[r, at]] = v,
                         Some(_) => {
                             return Err(located(format!(
@@ -218,6 +260,17 @@ pub fn read_new_rows(
             at += width;
         }
     }
+    if !made_missing.is_empty() {
+        let list: Vec<String> = made_missing
+            .iter()
+            .map(|(n, k)| format!("{n} ({k})"))
+            .collect();
+        notes.push(format!(
+            "{} non-numbers read as missing in --numeric column(s), as in training: {}",
+            made_missing.values().sum::<usize>(),
+            list.join(", ")
+        ));
+    }
     if !imputed.is_empty() {
         let list: Vec<String> = imputed.iter().map(|(n, k)| format!("{n} ({k})")).collect();
         notes.push(format!(
@@ -239,10 +292,26 @@ pub fn read_new_rows(
     Ok(NewRows {
         features,
         lines: table.lines.clone(),
+        row_names,
         target,
         notes,
         warnings,
     })
+}
+
+/// The first column's cells when they are row names, as the loader reads them: the header
+/// empty (R) or `Unnamed: 0` (pandas), every cell present and different from the others.
+fn row_names(table: &crate::data::RawTable) -> Option<Vec<String>> {
+    let header = table.headers.first()?;
+    if !header.is_empty() && header != PANDAS_INDEX_NAME {
+        return None;
+    }
+    let mut seen = HashSet::with_capacity(table.rows.len());
+    let names: Vec<String> = table.rows.iter().map(|row| row[0].to_string()).collect();
+    names
+        .iter()
+        .all(|n| !n.is_empty() && seen.insert(n.as_str()))
+        .then_some(names)
 }
 
 fn read_target(

@@ -11,7 +11,9 @@
 //!
 //! Outputs: a classifier gives `label` (int64 class index, the first largest score, into the
 //! `class_labels` metadata) and `probabilities` (rows × classes); a regressor gives `value`
-//! (rows × 1). Exported: `logistic`, `linear`, `sigmoid-net`, `sigmoid-mlp`. Not exported:
+//! (rows × 1). Exported: `logistic`, `linear`, `sigmoid-net`, `sigmoid-mlp`, `mlp` (ReLU
+//! hidden layers; softmax or one logistic unit for classes, linear for regression; an `mlp`
+//! saved from a single training class does not export). Not exported:
 //! trees, forests, kNN, naive Bayes, SVMs and the baselines (their prediction is not a short
 //! chain of standard operators); the error says so.
 
@@ -23,10 +25,37 @@ use super::document::SavedTarget;
 use super::schema::SavedColumn;
 use super::ModelBody;
 use crate::models::{SavedLinear, SavedLogistic, SavedNetwork};
-use crate::nn::OutputActivation;
+use crate::nn::{OutputActivation, ReluOutput};
 
 /// Models that export.
-pub const EXPORTABLE: [&str; 4] = ["logistic", "linear", "sigmoid-net", "sigmoid-mlp"];
+pub const EXPORTABLE: [&str; 5] = ["logistic", "linear", "sigmoid-net", "sigmoid-mlp", "mlp"];
+
+/// The saved form of `mlp` (`FittedMlp` in src/models/mlp.rs), read here for its layer widths
+/// and flat parameters; the file was already checked by `mlp`'s loader.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum SavedMlp {
+    OneClass {},
+    Classifier {
+        network: SavedReluNetwork,
+        classes: Vec<usize>,
+        n_classes: usize,
+    },
+    Regressor {
+        network: SavedReluNetwork,
+        mean: f64,
+        scale: f64,
+    },
+}
+
+/// A `ReluNetwork`'s plain data: widths (inputs first), then each layer's weights (fan-in ×
+/// fan-out, row-major) and biases in one flat list.
+#[derive(serde::Deserialize)]
+struct SavedReluNetwork {
+    widths: Vec<usize>,
+    parameters: Vec<f64>,
+    output: ReluOutput,
+}
 
 /// The graph under construction: nodes, constants, and a counter for fresh names.
 #[derive(Default)]
@@ -160,6 +189,63 @@ pub fn export(body: &ModelBody) -> Result<Vec<u8>, String> {
             }
             classifier_outputs(&mut graph, &p, &p, n)
         }
+        "mlp" => {
+            let saved: SavedMlp = serde_json::from_value(body.model.fitted.clone())
+                .map_err(|e| read(&e.to_string()))?;
+            match (saved, classes) {
+                (
+                    SavedMlp::Classifier {
+                        network,
+                        classes: present,
+                        n_classes,
+                    },
+                    Some(n),
+                ) if n_classes == n && present.iter().all(|&c| c < n) => {
+                    let h = relu_layers(&mut graph, &x, &network, width).map_err(|e| read(&e))?;
+                    let k = present.len();
+                    let p = match (network.output, network.widths.last()) {
+                        (ReluOutput::Softmax, Some(&outputs)) if outputs == k => {
+                            graph.op("Softmax", &[&h], &[Attribute::Int("axis", 1)])
+                        }
+                        (ReluOutput::Logistic, Some(1)) if k == 2 => {
+                            // [1 - p, p]: the probabilities of the two classes present.
+                            let p = graph.sigmoid(&h);
+                            let one = graph.constant("one", &[1], &[1.0]);
+                            let q = graph.op("Sub", &[&one, &p], &[]);
+                            graph.op("Concat", &[&q, &p], &[Attribute::Int("axis", 1)])
+                        }
+                        _ => return Err(read("its output layer does not match its classes")),
+                    };
+                    // Classes absent from training get probability 0: place columns by class.
+                    let mut placement = vec![0.0; k * n];
+                    for (column, &class) in present.iter().enumerate() {
+                        placement[column * n + class] = 1.0;
+                    }
+                    let e = graph.constant("placement", &[k, n], &placement);
+                    let p = graph.op("MatMul", &[&p, &e], &[]);
+                    classifier_outputs(&mut graph, &p, &p, n)
+                }
+                (
+                    SavedMlp::Regressor {
+                        network,
+                        mean,
+                        scale,
+                    },
+                    None,
+                ) if network.output == ReluOutput::Identity
+                    && network.widths.last() == Some(&1) =>
+                {
+                    let h = relu_layers(&mut graph, &x, &network, width).map_err(|e| read(&e))?;
+                    scaled_value(&mut graph, &h, mean, scale)
+                }
+                (SavedMlp::OneClass {}, _) => {
+                    return Err(read(
+                        "it was trained on a single class, so there is no network to export",
+                    ))
+                }
+                _ => return Err(read("its outputs do not match the target")),
+            }
+        }
         _ => {
             let saved: SavedNetwork = serde_json::from_value(body.model.fitted.clone())
                 .map_err(|e| read(&e.to_string()))?;
@@ -196,15 +282,7 @@ pub fn export(body: &ModelBody) -> Result<Vec<u8>, String> {
                     classifier_outputs(&mut graph, &h, &scores, n)
                 }
                 (None, Some(mean), Some(scale)) if inputs == 1 => {
-                    let s = graph.constant("target_scale", &[1], &[scale]);
-                    let m = graph.constant("target_mean", &[1], &[mean]);
-                    let scaled = graph.op("Mul", &[&h, &s], &[]);
-                    graph.op_into("Add", &[&scaled, &m], "value", &[]);
-                    vec![proto::value_info(
-                        "value",
-                        ElemType::Double,
-                        &[None, Some(1)],
-                    )]
+                    scaled_value(&mut graph, &h, mean, scale)
                 }
                 _ => return Err(read("its outputs do not match the target")),
             }
@@ -230,6 +308,60 @@ pub fn export(body: &ModelBody) -> Result<Vec<u8>, String> {
         g.message(12, output);
     }
     Ok(proto::model(&g, &metadata(body)))
+}
+
+/// The output `value`: a network's single output `h` times `scale` plus `mean` (the target's
+/// standardization undone).
+fn scaled_value(graph: &mut Graph, h: &str, mean: f64, scale: f64) -> Vec<Message> {
+    let s = graph.constant("target_scale", &[1], &[scale]);
+    let m = graph.constant("target_mean", &[1], &[mean]);
+    let scaled = graph.op("Mul", &[h, &s], &[]);
+    graph.op_into("Add", &[&scaled, &m], "value", &[]);
+    vec![proto::value_info(
+        "value",
+        ElemType::Double,
+        &[None, Some(1)],
+    )]
+}
+
+/// The affine layers of a ReLU network from `x` (`width` columns), ReLU (`Max` with 0) after
+/// every layer but the last; returns the last layer's pre-activation.
+fn relu_layers(
+    graph: &mut Graph,
+    x: &str,
+    network: &SavedReluNetwork,
+    width: usize,
+) -> Result<String, String> {
+    let widths = &network.widths;
+    if widths.len() < 2 || widths[0] != width {
+        return Err("its layers do not start from the features".into());
+    }
+    let mut h = x.to_string();
+    let mut start = 0usize;
+    let last = widths.len() - 2;
+    for (index, pair) in widths.windows(2).enumerate() {
+        let (fan_in, fan_out) = (pair[0], pair[1]);
+        let weights_end = fan_in
+            .checked_mul(fan_out)
+            .and_then(|w| w.checked_add(start))
+            .filter(|&end| {
+                end.checked_add(fan_out)
+                    .is_some_and(|e| e <= network.parameters.len())
+            })
+            .ok_or("its parameters do not match its layer widths")?;
+        let weights = &network.parameters[start..weights_end];
+        let bias = &network.parameters[weights_end..weights_end + fan_out];
+        h = graph.affine(&h, weights, Some(bias), (fan_in, fan_out));
+        if index < last {
+            let zero = graph.constant("zero", &[1], &[0.0]);
+            h = graph.op("Max", &[&h, &zero], &[]);
+        }
+        start = weights_end + fan_out;
+    }
+    if start != network.parameters.len() {
+        return Err("its parameters do not match its layer widths".into());
+    }
+    Ok(h)
 }
 
 /// `label` (ArgMax of `decide`) and `probabilities` (`scores` under that name).
