@@ -432,3 +432,37 @@ fn numeric_columns_read_non_numbers_as_missing_as_in_training() {
         .to_string();
     assert!(error.contains("line 3, column 2 'weight'"), "{error}");
 }
+
+#[test]
+fn a_crafted_booster_is_refused_before_it_predicts() {
+    let booster = fitted_form("gradient-boosting", "datasets/iris.csv");
+    // A split pointing back at itself would make prediction loop forever.
+    let message = load_message("gradient-boosting", &booster, |v| {
+        let root = &mut v["trees"][0][0];
+        root["left"] = 0u64.into();
+        root["right"] = 0u64.into();
+        v["trees"][0][1]["left"] = 1u64.into();
+    });
+    assert!(
+        message.contains("a split's children must come after it in its tree"),
+        "{message}"
+    );
+    let message = load_message("gradient-boosting", &booster, |v| {
+        v["trees"].as_array_mut().expect("trees").pop();
+    });
+    assert!(
+        message.contains("its tree count is not rounds x outputs"),
+        "{message}"
+    );
+    let message = load_message("gradient-boosting", &booster, |v| {
+        v["trees"][0][0]["feature"] = 99u64.into();
+    });
+    assert!(
+        message.contains("a split names a feature it does not have"),
+        "{message}"
+    );
+    let message = load_message("gradient-boosting", &booster, |v| {
+        v["loss"] = serde_json::json!({"multinomial": {"classes": 1}});
+    });
+    assert!(message.contains("invalid"), "{message}");
+}

@@ -19,8 +19,8 @@ use ndarray::{Array2, ArrayView2};
 use serde_json::json;
 
 use super::{
-    parse_settings, ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize,
-    Prediction, TrainSet,
+    check_saved, check_saved_finite, parse_settings, read_saved, write_saved, ClassScores, Fitted,
+    Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet, MAX_SAVED_CLASSES,
 };
 use crate::data::Task;
 use booster::{BoostSettings, Booster, EarlyStopping, EARLY_STOPPING_ABOVE_ROWS};
@@ -121,6 +121,11 @@ impl Model for GradientBoosting {
         }
         Ok(Box::new(model))
     }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        let booster: Booster = read_saved(self.name(), saved)?;
+        check_saved_booster(self.name(), &booster)?;
+        Ok(Box::new(FittedBoosting { booster }))
+    }
     fn fit(&self, train: &TrainSet) -> Result<Box<dyn Fitted>, ModelError> {
         let (targets, loss) = match train.classes() {
             Ok((labels, 2)) => (Targets::Classes(labels.to_vec()), Loss::Binomial),
@@ -144,7 +149,57 @@ impl Model for GradientBoosting {
     }
 }
 
+/// Checks a loaded booster before it predicts: shapes consistent with its loss, finite numbers,
+/// and trees whose children come after their parent, so walking a tree always ends at a leaf
+/// (a crafted cycle would otherwise loop forever).
+fn check_saved_booster(name: &str, booster: &Booster) -> Result<(), ModelError> {
+    let outputs = booster.loss.outputs();
+    if let Loss::Multinomial { classes } = booster.loss {
+        check_saved(
+            name,
+            (3..=MAX_SAVED_CLASSES).contains(&classes),
+            "a softmax booster needs 3 to 65536 classes",
+        )?;
+    }
+    check_saved(name, booster.features >= 1, "it has no features")?;
+    check_saved(
+        name,
+        booster.baseline.len() == outputs,
+        "its baseline does not have one value per output",
+    )?;
+    check_saved(
+        name,
+        booster.rounds.checked_mul(outputs) == Some(booster.trees.len()),
+        "its tree count is not rounds x outputs",
+    )?;
+    check_saved_finite(name, "baseline", &booster.baseline)?;
+    for nodes in &booster.trees {
+        check_saved(name, !nodes.is_empty(), "a tree has no nodes")?;
+        for (index, node) in nodes.iter().enumerate() {
+            check_saved_finite(name, "leaf value", [&node.value])?;
+            if node.is_leaf() {
+                continue;
+            }
+            let child_ok = |child: u32| (child as usize) > index && (child as usize) < nodes.len();
+            check_saved(
+                name,
+                child_ok(node.left) && child_ok(node.right),
+                "a split's children must come after it in its tree",
+            )?;
+            check_saved(
+                name,
+                (node.feature as usize) < booster.features && !node.threshold.is_nan(),
+                "a split names a feature it does not have, or has no threshold",
+            )?;
+        }
+    }
+    Ok(())
+}
+
 impl Fitted for FittedBoosting {
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        write_saved(&self.booster)
+    }
     fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
         if features.ncols() != self.booster.features {
             return Err(ModelError::new(format!(
