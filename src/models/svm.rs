@@ -429,7 +429,7 @@ impl Fitted for OneVsOneSvm {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::models::{fit_and_classify, TargetSlice};
     use approx::assert_abs_diff_eq;
@@ -512,12 +512,10 @@ mod tests {
         assert_eq!(label, 1);
     }
 
-    /// Three overlapping classes and six test rows; the expected decision values are
-    /// scikit-learn 1.9.1's `SVC(kernel=..., decision_function_shape='ovo')`, printed by
-    /// `python3 benches/reference/svm_parity_values.py`.
-    #[test]
-    fn matches_scikit_learn_svc() {
-        let x = array![
+    /// 30 rows of 3 features in three overlapping classes (10 each): the data of the parity
+    /// tests against scikit-learn's SVC and SVR (`benches/reference/svm_parity_values.py`).
+    pub(in crate::models) fn parity_rows() -> Array2<f64> {
+        array![
             [0.03, 1.36, 1.22],
             [-0.51, -0.3, -0.53],
             [0.57, -0.06, 0.75],
@@ -548,7 +546,15 @@ mod tests {
             [1.76, 0.24, 1.57],
             [1.8, -0.1, 0.7],
             [-0.81, 1.74, 2.51]
-        ];
+        ]
+    }
+
+    /// Three overlapping classes and six test rows; the expected decision values are
+    /// scikit-learn 1.9.1's `SVC(kernel=..., decision_function_shape='ovo')`, printed by
+    /// `python3 benches/reference/svm_parity_values.py`.
+    #[test]
+    fn matches_scikit_learn_svc() {
+        let x = parity_rows();
         let labels: Vec<usize> = (0..30).map(|i| i / 10).collect();
         let test = array![
             [2.62, -1.18, 0.03],
