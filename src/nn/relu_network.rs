@@ -57,7 +57,13 @@ impl TryFrom<ReluNetworkData> for ReluNetwork {
                 data.widths
             ));
         }
-        let expected = parameter_count(&data.widths);
+        // Checked: the widths may come from a file, and a wrapped product could match.
+        let expected = checked_parameter_count(&data.widths).ok_or_else(|| {
+            format!(
+                "widths {:?} need more parameters than memory can address",
+                data.widths
+            )
+        })?;
         if data.parameters.len() != expected {
             return Err(format!(
                 "widths {:?} need {expected} parameters but the network has {}",
@@ -75,6 +81,15 @@ impl TryFrom<ReluNetworkData> for ReluNetwork {
 
 fn parameter_count(widths: &[usize]) -> usize {
     widths.windows(2).map(|p| p[0] * p[1] + p[1]).sum()
+}
+
+/// [`parameter_count`] without overflow: `None` when it does not fit in a `usize`.
+fn checked_parameter_count(widths: &[usize]) -> Option<usize> {
+    widths.windows(2).try_fold(0usize, |total, p| {
+        p[0].checked_mul(p[1])?
+            .checked_add(p[1])?
+            .checked_add(total)
+    })
 }
 
 /// Where one layer's weights and biases sit in the flat parameter vector.
@@ -525,5 +540,12 @@ mod tests {
         let broken = text.replace("[2,5,3]", "[2,5,4]");
         let err = serde_json::from_str::<ReluNetwork>(&broken).unwrap_err();
         assert!(err.to_string().contains("need 39 parameters"), "{err}");
+        // Widths whose product wraps around must be refused, not matched by accident.
+        let huge = format!("[{},{},3]", u64::MAX, u64::MAX);
+        let err = serde_json::from_str::<ReluNetwork>(&text.replace("[2,5,3]", &huge)).unwrap_err();
+        assert!(
+            err.to_string().contains("more parameters than memory"),
+            "{err}"
+        );
     }
 }
