@@ -65,6 +65,7 @@ pub fn run(args: &PickArgs) -> anyhow::Result<ExitCode> {
         isolation: Isolation::Worker(executable),
         command_line: std::env::args().collect(),
         experiments: false,
+        experiment_folds: None,
         deadline: args.budget.map(|s| started + Duration::from_secs_f64(s)),
     };
     let mut unreadable = None;

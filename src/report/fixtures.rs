@@ -481,6 +481,7 @@ pub fn sample_document() -> ReportDocument {
             command_line: command_line.clone(),
             files: datasets.iter().map(|d| d.path.clone()).collect(),
             experiments: true,
+            experiment_folds: None,
             seed: 7,
             folds: FOLDS,
             repeats: REPEATS,
