@@ -4,6 +4,7 @@
     python3 benches/reference/time_by_cell.py reports/run-XXXX/results.json [--by-dataset]
 """
 import json
+import signal
 import sys
 from collections import defaultdict
 
@@ -46,4 +47,5 @@ def main():
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet when piped into `head`
     main()
