@@ -13,6 +13,18 @@ pub const DEFAULT_DATASET_DIR: &str = "datasets";
 /// Cross-validation folds when `--folds` is not given.
 pub const DEFAULT_FOLDS: u32 = 5;
 
+/// `--experiment-folds` when not given (see [`crate::eval::experiments`] for why).
+pub const DEFAULT_EXPERIMENT_FOLDS: u32 = crate::eval::experiments::DEFAULT_EXPERIMENT_FOLDS as u32;
+
+/// `compare --jobs` when not given: one cell per CPU core this process may use (1 when that
+/// cannot be told). The main job's cells are independent, so this is what a user wants to wait
+/// for; the cost is timing noise, measured in BENCHMARKS.md ("End to end: the main job").
+pub fn default_jobs() -> u32 {
+    std::thread::available_parallelism()
+        .map_or(1, |n| u32::try_from(n.get()).unwrap_or(256))
+        .clamp(1, 256)
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "modelbench",
@@ -243,8 +255,9 @@ pub struct CompareArgs {
     /// needs more fails with "exceeded --max-memory" and the run goes on [default: no limit]
     #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(16..))]
     pub max_memory: Option<u64>,
-    /// Cells run in parallel (more is faster, but timings get noisier)
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    /// Cells run in parallel, one worker process each [default: the number of CPU cores; the
+    /// README says how much noisier timings get than with --jobs 1]
+    #[arg(long, default_value_t = default_jobs(), hide_default_value = true, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: u32,
     /// Output folder [default: reports/run-UNIXTIME]
     #[arg(long, value_name = "DIR", conflicts_with = "resume", value_parser = parse_out_dir)]
@@ -255,10 +268,13 @@ pub struct CompareArgs {
     /// Print the analysis document as JSON on stdout (nothing else on stdout)
     #[arg(long, conflicts_with = "quiet")]
     pub json: bool,
-    /// Skip the extra experiments behind the article's claims (the tuning grid of the network
-    /// and the tree, and learning curves at 10, 25 and 50% of each training fold)
+    /// Skip the extra experiments behind the article's claims (the tuning grids of the
+    /// networks and the tree, and learning curves at 10, 25 and 50% of each training fold)
     #[arg(long)]
     pub quick: bool,
+    /// Folds of the first repeat the tuning grid and learning curves run on (at most --folds)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_EXPERIMENT_FOLDS, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub experiment_folds: u32,
     /// Continue the interrupted run in DIR (from any folder): its settings are reused and every
     /// cell already recorded there is kept, not run again. A dataset file that moved since is
     /// found among the FILES given, by its SHA-256
@@ -305,6 +321,9 @@ pub struct PlanArgs {
     /// Skip the extra experiments (tuning grid, learning curves), as `compare --quick`
     #[arg(long)]
     pub quick: bool,
+    /// Folds of the first repeat the tuning grid and learning curves run on (at most --folds)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_EXPERIMENT_FOLDS, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub experiment_folds: u32,
     /// The plan folder to create (it must not hold a plan already)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,

@@ -129,6 +129,7 @@ fn settings_from(
         isolation: Isolation::Worker(executable),
         command_line: std::env::args().collect(),
         experiments: !args.quick,
+        experiment_folds: Some(args.experiment_folds as usize),
         deadline: None,
     })
 }

@@ -108,6 +108,7 @@ fn run_comparison(args: &PickArgs) -> anyhow::Result<(ReportDocument, std::path:
         isolation: Isolation::Worker(executable),
         command_line: std::env::args().collect(),
         experiments: false,
+        experiment_folds: None,
         deadline: args.budget.map(|s| started + Duration::from_secs_f64(s)),
     };
     let mut unreadable = None;

@@ -23,6 +23,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         models: models.iter().map(|m| m.name().to_string()).collect(),
         experiments: !args.quick,
+        experiment_folds: Some(args.experiment_folds as usize),
         load: args.load.to_options(),
         timeout_s: args.timeout,
         max_memory_mb: args.max_memory,

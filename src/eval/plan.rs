@@ -66,13 +66,14 @@ pub fn plan(protocol: &Protocol, datasets: &[Dataset], models: &[Box<dyn Model>]
                     .check_feasible(train_rows, dataset.features.ncols())
                     .err();
                 for variant in experiments::variants(model.name(), protocol.experiments) {
-                    let repeats = if variant.all_repeats {
-                        folds.repeats()
+                    let (repeats, fold_count) = if variant.all_repeats {
+                        (folds.repeats(), folds.folds)
                     } else {
-                        1
+                        let limit = protocol.experiment_folds;
+                        (1, experiments::experiment_folds(folds.folds, limit))
                     };
                     for repeat in 0..repeats {
-                        for fold in 0..folds.folds {
+                        for fold in 0..fold_count {
                             let key = CellKey {
                                 dataset: dataset.name.clone(),
                                 model: model.name().to_string(),
@@ -196,6 +197,7 @@ mod tests {
             seed: 7,
             models: Vec::new(),
             experiments,
+            experiment_folds: None,
             load: LoadOptions::default(),
             timeout_s: 10.0,
             max_memory_mb: None,
@@ -267,6 +269,20 @@ mod tests {
         assert_eq!(main, 2 * 3);
         assert_eq!(extra.len(), experiments::LEARNING_CURVE_PERCENTS.len() * 3);
         assert!(extra.iter().all(|c| c.key.repeat == 0));
+    }
+
+    #[test]
+    fn experiment_folds_limit_the_experiments_not_the_main_comparison() {
+        let mut p = protocol(5, 2, true);
+        p.experiment_folds = Some(2);
+        let plan = plan(&p, &[dataset("a", 40, true)], &models(&["decision-tree"]));
+        let main = plan.cells.iter().filter(|c| c.key.is_main()).count();
+        let extra: Vec<&PlannedCell> = plan.cells.iter().filter(|c| !c.key.is_main()).collect();
+        assert_eq!(main, 2 * 5);
+        let variants = experiments::tuning_grid("decision-tree").len()
+            + experiments::LEARNING_CURVE_PERCENTS.len();
+        assert_eq!(extra.len(), variants * 2);
+        assert!(extra.iter().all(|c| c.key.repeat == 0 && c.key.fold < 2));
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub struct Protocol {
     pub models: Vec<String>,
     /// Whether the tuning-grid and learning-curve experiments run beside the main cells.
     pub experiments: bool,
+    /// Folds of the first repeat the experiments run on (`--experiment-folds`); `None` runs
+    /// them on every fold of the first repeat, as runs before this setting did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment_folds: Option<usize>,
     pub load: LoadOptions,
     /// Seconds one fit may take.
     pub timeout_s: f64,

@@ -30,6 +30,9 @@ pub struct RunHeader {
     /// Whether the tuning-grid and learning-curve experiments were run.
     #[serde(default)]
     pub experiments: bool,
+    /// On how many folds of the first repeat they ran (`None`: every fold).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment_folds: Option<usize>,
     pub seed: u64,
     pub folds: usize,
     pub repeats: usize,
@@ -58,6 +61,7 @@ impl RunHeader {
             command_line,
             files,
             experiments: protocol.experiments,
+            experiment_folds: protocol.experiment_folds,
             seed: protocol.seed,
             folds: protocol.folds,
             repeats: protocol.repeats,
@@ -77,6 +81,7 @@ impl RunHeader {
             seed: self.seed,
             models: self.models.iter().map(|m| m.name.clone()).collect(),
             experiments: self.experiments,
+            experiment_folds: self.experiment_folds,
             load: self.load_options.clone(),
             timeout_s: self.timeout_s,
             max_memory_mb: self.max_memory_mb,
@@ -414,6 +419,7 @@ pub(crate) mod tests {
             command_line: vec!["modelbench".into()],
             files: vec!["datasets/iris.csv".into()],
             experiments: false,
+            experiment_folds: None,
             seed: 1,
             folds: 5,
             repeats: 2,

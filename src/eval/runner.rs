@@ -68,6 +68,8 @@ pub struct CompareSettings {
     pub command_line: Vec<String>,
     /// Also run the tuning grid and learning curves behind the article's claims.
     pub experiments: bool,
+    /// `--experiment-folds`: folds of the first repeat the experiments run on (`None`: all).
+    pub experiment_folds: Option<usize>,
     /// No cell starts after this instant, and none runs past it (`pick --budget`).
     pub deadline: Option<Instant>,
 }
@@ -81,6 +83,7 @@ impl CompareSettings {
             seed: self.seed,
             models: models.iter().map(|m| m.name().to_string()).collect(),
             experiments: self.experiments,
+            experiment_folds: self.experiment_folds,
             load: self.load.clone(),
             timeout_s: self.timeout.as_secs_f64(),
             max_memory_mb: self.max_memory_mb,
@@ -418,6 +421,7 @@ mod tests {
             isolation: Isolation::InProcess,
             command_line: Vec::new(),
             experiments: false,
+            experiment_folds: None,
             deadline: None,
         }
     }
