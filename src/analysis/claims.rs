@@ -1,7 +1,7 @@
 //! The article's reasons a network is often the wrong choice, each answered with numbers from
 //! this run. Models are told apart by their recorded role, never by name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::analyse::fold_sizes;
 use super::document::{
@@ -121,6 +121,34 @@ fn mean_of<'a>(cells: impl Iterator<Item = &'a CellResult>) -> Option<(f64, usiz
     Some((score, rows))
 }
 
+/// The (repeat, fold) of every experiment cell (grid or learning curve) of `model`: the
+/// defaults are compared with an experiment on these folds only, since the experiments run on
+/// fewer folds than the main comparison (`--experiment-folds`).
+fn experiment_folds_of(
+    results: &RunResults,
+    dataset: &str,
+    model: &str,
+) -> BTreeSet<(usize, usize)> {
+    results
+        .cells_of(dataset, model)
+        .filter(|c| !c.key.is_main())
+        .map(|c| (c.key.repeat, c.key.fold))
+        .collect()
+}
+
+/// The main cells of `model` on the folds its experiments ran on (all its main cells when it
+/// ran none).
+fn main_cells_on_experiment_folds<'a>(
+    results: &'a RunResults,
+    dataset: &'a str,
+    model: &'a str,
+) -> impl Iterator<Item = &'a CellResult> + 'a {
+    let folds = experiment_folds_of(results, dataset, model);
+    results
+        .main_cells(dataset, model)
+        .filter(move |c| folds.is_empty() || folds.contains(&(c.key.repeat, c.key.fold)))
+}
+
 /// The first model of `role_ok` that ran a tuning grid: its defaults and every grid setting.
 fn grid_of(
     results: &RunResults,
@@ -136,11 +164,11 @@ fn grid_of(
         return Vec::new();
     };
     let mut points = Vec::new();
-    if let Some((mean, _)) = mean_of(
-        results
-            .cells_of(&record.name, &model.model)
-            .filter(|c| c.key.is_main() && c.key.repeat == 0),
-    ) {
+    if let Some((mean, _)) = mean_of(main_cells_on_experiment_folds(
+        results,
+        &record.name,
+        &model.model,
+    )) {
         points.push(GridPoint {
             label: format!("{} defaults", model.model),
             mean,
@@ -201,7 +229,11 @@ fn learning_curves(
             scores.push(point.map(|p| p.0));
             rows.push(point.map_or(0, |p| p.1));
         }
-        let full = mean_of(results.main_cells(&record.name, &summary.model));
+        let full = mean_of(main_cells_on_experiment_folds(
+            results,
+            &record.name,
+            &summary.model,
+        ));
         scores.push(full.map(|p| p.0));
         rows.push(full.map_or(0, |p| p.1));
         if scores[..LEARNING_CURVE_PERCENTS.len()]
