@@ -65,6 +65,14 @@ pub fn ranking_answer(ranking: &CrossDatasetRanking) -> String {
              different.\n",
             super::format::p_value(f.f_p_value)
         )),
+        // The analysis leaves the critical difference out when Friedman does not reject, or
+        // (past 20 models) when no Nemenyi quantile is tabulated.
+        (Some(f), None) if f.f_p_value < 0.05 => out.push_str(&format!(
+            "Friedman (Iman-Davenport) {}: the ranks differ, but no Nemenyi critical difference \
+             is tabulated for {} models.\n",
+            super::format::p_value(f.f_p_value),
+            ranking.models.len()
+        )),
         (Some(f), None) => out.push_str(&format!(
             "Friedman (Iman-Davenport) {}: the ranks are not distinguishable at α = 0.05.\n",
             super::format::p_value(f.f_p_value)

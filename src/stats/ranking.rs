@@ -13,10 +13,12 @@ use super::distributions::{chi_squared_sf, f_sf};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
-/// Demšar (2006), Table 5(a): q_0.05 of the Nemenyi test for k = 2..=10 models (the studentized
-/// range quantile divided by √2).
-const NEMENYI_Q_05: [f64; 9] = [
-    1.960, 2.343, 2.569, 2.728, 2.850, 2.949, 3.031, 3.102, 3.164,
+/// q_0.05 of the Nemenyi test for k = 2..=20 models: the studentized range quantile (infinite
+/// degrees of freedom) divided by √2. k <= 10 as in Demšar (2006), Table 5(a); k = 11..=20 from
+/// `scipy.stats.studentized_range.ppf(0.95, k, 1e6) / sqrt(2)` (SciPy gives k <= 10 the same).
+const NEMENYI_Q_05: [f64; 19] = [
+    1.960, 2.343, 2.569, 2.728, 2.850, 2.949, 3.031, 3.102, 3.164, 3.219, 3.268, 3.313, 3.354,
+    3.391, 3.426, 3.458, 3.489, 3.517, 3.544,
 ];
 
 /// Ranks of one data set's scores (1 = highest, ties averaged) and its tie term Σ (t³ - t) over
@@ -152,7 +154,7 @@ pub fn friedman(scores: &[Vec<f64>]) -> Option<FriedmanTest> {
 
 /// Demšar 2006: CD = q_α √(k (k + 1) / (6 N)) at α = 0.05, for k models and N data sets; two
 /// models differ significantly when their average ranks differ by at least CD. `None` for k
-/// outside 2..=10 (the table's range) or N == 0.
+/// outside 2..=20 (the table's range) or N == 0.
 pub fn nemenyi_critical_difference(models: usize, datasets: usize) -> Option<f64> {
     if datasets == 0 {
         return None;
@@ -299,7 +301,13 @@ mod tests {
             1e-15,
         );
         assert!(nemenyi_critical_difference(1, 5).is_none());
-        assert!(nemenyi_critical_difference(11, 5).is_none());
+        // k = 12 (SciPy's studentized range): 3.268 * sqrt(12 * 13 / 30).
+        let cd = nemenyi_critical_difference(12, 5).expect("k in table");
+        assert!(
+            (cd - 3.268 * (12.0f64 * 13.0 / 30.0).sqrt()).abs() < 1e-12,
+            "{cd}"
+        );
+        assert!(nemenyi_critical_difference(21, 5).is_none());
         assert!(nemenyi_critical_difference(4, 0).is_none());
     }
 
