@@ -370,7 +370,18 @@ pub fn read_log(path: &Path) -> anyhow::Result<RunResults> {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
+///
+/// A path that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a named pipe) is
+/// written in place: renaming over it would replace the device with a plain file (as root,
+/// `--out /dev/null` would otherwise break `/dev/null` for the whole machine).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut file| file.write_all(bytes))
+            .with_context(|| format!("Could not write '{}'", path.display()));
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -392,6 +403,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 pub(crate) mod tests {
     use super::*;
     use crate::eval::cell::{CellKey, CellStatus};
+
+    #[cfg(unix)]
+    #[test]
+    fn writing_to_a_device_writes_through_it_and_leaves_it_a_device() {
+        use std::os::unix::fs::FileTypeExt;
+        write_atomically(Path::new("/dev/null"), b"discarded").expect("/dev/null is writable");
+        let kind = std::fs::metadata("/dev/null").expect("exists").file_type();
+        assert!(kind.is_char_device(), "/dev/null was replaced: {kind:?}");
+    }
 
     pub(crate) fn dataset_record(name: &str) -> DatasetRecord {
         DatasetRecord {
