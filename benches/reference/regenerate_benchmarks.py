@@ -47,15 +47,49 @@ def steps(quick):
             [sys.executable, "benches/reference/boosting_speed.py",
              *(["--folds", "2", "--rows", "20000"] if quick else [])],
         ]),
+        ("trees", [
+            [sys.executable, "benches/reference/tree_speed.py", *q],
+        ]),
         ("csv", [
             ["cargo", "build", "--release", "--example", "csv_load_timing"],
             [sys.executable, "benches/reference/csv_side_by_side.py",
              *(["--rounds", "1", "--loads", "3"] if quick else [])],
         ]),
+        ("wide data end to end", [
+            ["cargo", "build", "--release"],
+            [sys.executable, "benches/reference/wide_end_to_end.py"],
+        ]),
         ("main job", [
-            ["bash", "benches/reference/main_job.sh"],
+            ["cargo", "build", "--release"],
+            ["sh", "benches/reference/main_job.sh"],
         ]),
     ]
+
+
+def targets(outputs):
+    """The `TARGET <name> <measured> <threshold> <met|not met>` lines of every step's output,
+    as (step, name, measured, threshold, verdict). Each script decides `met` itself, since only
+    it knows whether its figure is better high (a speed-up) or low (a time)."""
+    found = []
+    for step, out in outputs:
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) >= 5 and parts[0] == "TARGET":
+                found.append((step, parts[1], parts[2], parts[3], " ".join(parts[4:])))
+    return found
+
+
+def targets_table(found, steps_run):
+    rows = ["| target | measured | threshold | met? | from |", "|---|---|---|---|---|"]
+    for step, name, measured, threshold, verdict in found:
+        shown = verdict if verdict == "met" else f"**{verdict}**"
+        rows.append(f"| {name} | {measured} | {threshold} | {shown} | {step} |")
+    silent = [s for s in steps_run if not any(f[0] == s for f in found)]
+    if silent:
+        rows.append("")
+        rows.append("Steps that printed no target line (failed, or measure no target): "
+                    + ", ".join(silent) + ".")
+    return "\n".join(rows)
 
 
 def machine():
@@ -87,7 +121,7 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer samples and rows")
     parser.add_argument("--only", help="comma-separated step names (prefixes): article, networks, "
-                                       "svm, boosting, csv, main")
+                                       "svm, boosting, trees, csv, wide, main")
     parser.add_argument("--dry-run", action="store_true", help="print instead of writing")
     args = parser.parse_args()
 
@@ -97,10 +131,15 @@ def main():
         chosen = [s for s in chosen if any(s[0].startswith(w) for w in wanted)]
     load_before = os.getloadavg()
     sections = []
+    outputs = []
     for name, commands in chosen:
         parts = [f"### {name}\n"]
         for command in commands:
             printable, out = run(command)
+            outputs.append((name, out))
+            is_build = command[:2] == ["cargo", "build"] or "--no-run" in command
+            if is_build and "did not complete" not in out:
+                continue  # it only builds what the next command times
             parts.append(f"`{printable}`\n\n```text\n{out}\n```\n")
         sections.append("\n".join(parts))
     load_after = os.getloadavg()
