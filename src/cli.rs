@@ -136,6 +136,52 @@ pub enum Command {
     Worker,
 }
 
+/// The models and the cross-validation of a study: the flags `compare`, `plan` and `pick`
+/// share, declared once so that their defaults cannot drift apart.
+#[derive(Debug, Clone, Args)]
+pub struct StudyArgs {
+    /// Models to run, comma-separated [default: the default set; see `modelbench models`]
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub models: Option<Vec<String>>,
+    /// Models to leave out, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub exclude: Vec<String>,
+    /// Folds of the cross-validation (stratified for classification)
+    #[arg(long, default_value_t = DEFAULT_FOLDS, value_parser = clap::value_parser!(u32).range(2..=100))]
+    pub folds: u32,
+    /// Times the cross-validation is repeated with fresh folds
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub repeats: u32,
+    /// Seed of every random choice (folds, initial weights, forests): same seed, same numbers
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Seconds one fit may take before it is stopped and reported as timed out
+    #[arg(long, default_value_t = 300.0, value_name = "SECONDS", value_parser = parse_positive_seconds)]
+    pub timeout: f64,
+}
+
+impl StudyArgs {
+    /// The models `--models` and `--exclude` ask for.
+    pub fn selection(&self) -> crate::eval::protocol::ModelSelection {
+        crate::eval::protocol::ModelSelection {
+            include: self.models.clone(),
+            exclude: self.exclude.clone(),
+        }
+    }
+}
+
+/// The extra experiments behind the article's claims, for `compare` and `plan`.
+#[derive(Debug, Clone, Args)]
+pub struct ExperimentArgs {
+    /// Skip the extra experiments behind the article's claims (the tuning grids of the
+    /// networks and the tree, and learning curves at 10, 25 and 50% of each training fold)
+    #[arg(long)]
+    pub quick: bool,
+    /// Folds of the first repeat the tuning grid and learning curves run on (at most --folds)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_EXPERIMENT_FOLDS, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub experiment_folds: u32,
+}
+
 /// Arguments of `modelbench pick`.
 #[derive(Debug, Clone, Args)]
 pub struct PickArgs {
@@ -155,24 +201,8 @@ pub struct PickArgs {
     /// Print the recommendation as JSON on stdout (nothing else on stdout)
     #[arg(long)]
     pub json: bool,
-    /// Models to consider, comma-separated [default: the default set]
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub models: Option<Vec<String>>,
-    /// Models to leave out, comma-separated
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub exclude: Vec<String>,
-    /// Folds of the cross-validation
-    #[arg(long, default_value_t = DEFAULT_FOLDS, value_parser = clap::value_parser!(u32).range(2..=100))]
-    pub folds: u32,
-    /// Repeats of the cross-validation
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
-    pub repeats: u32,
-    /// Seed of every random choice
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// Seconds one fit may take
-    #[arg(long, default_value_t = 300.0, value_name = "SECONDS", value_parser = parse_positive_seconds)]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub study: StudyArgs,
     /// Cells run in parallel
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub jobs: u32,
@@ -233,24 +263,8 @@ pub struct CompareArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
-    /// Models to run, comma-separated [default: the default set; see `modelbench models`]
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub models: Option<Vec<String>>,
-    /// Models to leave out, comma-separated
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub exclude: Vec<String>,
-    /// Folds of the cross-validation (stratified for classification)
-    #[arg(long, default_value_t = DEFAULT_FOLDS, value_parser = clap::value_parser!(u32).range(2..=100))]
-    pub folds: u32,
-    /// Times the cross-validation is repeated with fresh folds
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
-    pub repeats: u32,
-    /// Seed of every random choice (folds, initial weights, forests): same seed, same numbers
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// Seconds one fit may take before it is stopped and reported as timed out
-    #[arg(long, default_value_t = 300.0, value_name = "SECONDS", value_parser = parse_positive_seconds)]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub study: StudyArgs,
     /// Megabytes of memory (address space) each worker process may use, on Linux; a fit that
     /// needs more fails with "exceeded --max-memory" and the run goes on [default: no limit]
     #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(16..))]
@@ -268,13 +282,8 @@ pub struct CompareArgs {
     /// Print the analysis document as JSON on stdout (nothing else on stdout)
     #[arg(long, conflicts_with = "quiet")]
     pub json: bool,
-    /// Skip the extra experiments behind the article's claims (the tuning grids of the
-    /// networks and the tree, and learning curves at 10, 25 and 50% of each training fold)
-    #[arg(long)]
-    pub quick: bool,
-    /// Folds of the first repeat the tuning grid and learning curves run on (at most --folds)
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_EXPERIMENT_FOLDS, value_parser = clap::value_parser!(u32).range(1..=100))]
-    pub experiment_folds: u32,
+    #[command(flatten)]
+    pub experiments: ExperimentArgs,
     /// Continue the interrupted run in DIR (from any folder): its settings are reused and every
     /// cell already recorded there is kept, not run again. A dataset file that moved since is
     /// found among the FILES given, by its SHA-256
@@ -297,33 +306,13 @@ pub struct PlanArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
-    /// Models to run, comma-separated [default: the default set; see `modelbench models`]
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub models: Option<Vec<String>>,
-    /// Models to leave out, comma-separated
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub exclude: Vec<String>,
-    /// Folds of the cross-validation (stratified for classification)
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=100))]
-    pub folds: u32,
-    /// Times the cross-validation is repeated with fresh folds
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
-    pub repeats: u32,
-    /// Seed of every random choice: same seed, same numbers as `compare`
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// Seconds one fit may take before it is stopped and reported as timed out
-    #[arg(long, default_value_t = 300.0, value_name = "SECONDS", value_parser = parse_positive_seconds)]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub study: StudyArgs,
     /// Megabytes of memory (address space) each worker process may use, on Linux
     #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(16..))]
     pub max_memory: Option<u64>,
-    /// Skip the extra experiments (tuning grid, learning curves), as `compare --quick`
-    #[arg(long)]
-    pub quick: bool,
-    /// Folds of the first repeat the tuning grid and learning curves run on (at most --folds)
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_EXPERIMENT_FOLDS, value_parser = clap::value_parser!(u32).range(1..=100))]
-    pub experiment_folds: u32,
+    #[command(flatten)]
+    pub experiments: ExperimentArgs,
     /// The plan folder to create (it must not hold a plan already)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,

@@ -17,7 +17,7 @@ use crate::cli::CompareArgs;
 use crate::eval::cell::CellStatus;
 use crate::eval::folds::small_classes_warning;
 use crate::eval::interrupt;
-use crate::eval::runner::{self, CompareSettings, Isolation, ModelSelection, RunEvent};
+use crate::eval::runner::{self, CompareSettings, Isolation, RunEvent};
 use crate::render::{answer, table};
 
 pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
@@ -112,14 +112,11 @@ fn settings_from(
     Ok(CompareSettings {
         files: super::stdin_as_file(super::files_or_bundled(&args.files)?, &load)?,
         load,
-        models: ModelSelection {
-            include: args.models.clone(),
-            exclude: args.exclude.clone(),
-        },
-        folds: args.folds as usize,
-        repeats: args.repeats as usize,
-        seed: args.seed,
-        timeout: Duration::from_secs_f64(args.timeout),
+        models: args.study.selection(),
+        folds: args.study.folds as usize,
+        repeats: args.study.repeats as usize,
+        seed: args.study.seed,
+        timeout: Duration::from_secs_f64(args.study.timeout),
         max_memory_mb: args.max_memory,
         jobs: args.jobs as usize,
         out_dir: args
@@ -128,8 +125,8 @@ fn settings_from(
             .unwrap_or_else(|| runner::default_out_dir(Path::new("reports"), "run")),
         isolation: Isolation::Worker(executable),
         command_line: std::env::args().collect(),
-        experiments: !args.quick,
-        experiment_folds: Some(args.experiment_folds as usize),
+        experiments: !args.experiments.quick,
+        experiment_folds: Some(args.experiments.experiment_folds as usize),
         deadline: None,
     })
 }

@@ -64,12 +64,18 @@ pub(crate) fn save_picked(
     model: &str,
     out: &std::path::Path,
 ) -> anyhow::Result<String> {
-    let scores = cv_scores_of(analysis, model, args.folds as usize, args.repeats as usize);
+    let study = &args.study;
+    let scores = cv_scores_of(
+        analysis,
+        model,
+        study.folds as usize,
+        study.repeats as usize,
+    );
     let file = args
         .file
         .as_ref()
         .context("--save trains the picked model on the CSV file, so give the file (not --from)")?;
-    let saved = persist::train_and_save(file, &args.load.to_options(), model, args.seed, scores, out)
+    let saved = persist::train_and_save(file, &args.load.to_options(), model, study.seed, scores, out)
         .with_context(|| {
             format!(
                 "pick --save: the recommended {model} was not saved (the comparison's reports are kept)"

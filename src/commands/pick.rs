@@ -75,10 +75,7 @@ fn run_comparison(args: &PickArgs) -> anyhow::Result<(ReportDocument, std::path:
     let started = Instant::now();
     let executable =
         std::env::current_exe().context("Could not locate the modelbench executable")?;
-    let chosen = runner::select_models(&ModelSelection {
-        include: args.models.clone(),
-        exclude: args.exclude.clone(),
-    })?;
+    let chosen = runner::select_models(&args.study.selection())?;
     let mut names: Vec<String> = chosen.iter().map(|m| m.name().to_string()).collect();
     let cost_rank = |name: &str| {
         chosen
@@ -95,10 +92,10 @@ fn run_comparison(args: &PickArgs) -> anyhow::Result<(ReportDocument, std::path:
             include: Some(names),
             exclude: Vec::new(),
         },
-        folds: args.folds as usize,
-        repeats: args.repeats as usize,
-        seed: args.seed,
-        timeout: Duration::from_secs_f64(args.timeout),
+        folds: args.study.folds as usize,
+        repeats: args.study.repeats as usize,
+        seed: args.study.seed,
+        timeout: Duration::from_secs_f64(args.study.timeout),
         max_memory_mb: None,
         jobs: args.jobs as usize,
         out_dir: args

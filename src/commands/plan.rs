@@ -7,25 +7,22 @@ use std::process::ExitCode;
 
 use crate::cli::PlanArgs;
 use crate::eval::plan_folder;
-use crate::eval::protocol::{select_models, ModelSelection, Protocol};
+use crate::eval::protocol::{select_models, Protocol};
 use crate::eval::results::RunHeader;
 use crate::eval::runner::{self, RunEvent};
 use crate::eval::{plan, sources};
 
 pub fn run(args: &PlanArgs) -> anyhow::Result<ExitCode> {
-    let models = select_models(&ModelSelection {
-        include: args.models.clone(),
-        exclude: args.exclude.clone(),
-    })?;
+    let models = select_models(&args.study.selection())?;
     let protocol = Protocol {
-        folds: args.folds as usize,
-        repeats: args.repeats as usize,
-        seed: args.seed,
+        folds: args.study.folds as usize,
+        repeats: args.study.repeats as usize,
+        seed: args.study.seed,
         models: models.iter().map(|m| m.name().to_string()).collect(),
-        experiments: !args.quick,
-        experiment_folds: Some(args.experiment_folds as usize),
+        experiments: !args.experiments.quick,
+        experiment_folds: Some(args.experiments.experiment_folds as usize),
         load: args.load.to_options(),
-        timeout_s: args.timeout,
+        timeout_s: args.study.timeout,
         max_memory_mb: args.max_memory,
     };
     let files = sources::absolute_paths(&super::files_or_bundled(&args.files)?)?;
