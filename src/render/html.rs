@@ -11,7 +11,7 @@ use super::format::describe_size;
 use super::format::{self, Mark};
 use super::tree_rules::{rules_text, RULES_MAX_DEPTH};
 use super::{markup, words};
-use crate::analysis::document::{CrossDatasetRanking, DatasetAnalysis, Manifest, ReportDocument};
+use crate::analysis::document::{DatasetAnalysis, ReportDocument};
 use crate::data::Task;
 
 const TEMPLATE: &str = include_str!("template.html");
@@ -65,9 +65,16 @@ pub fn render(doc: &ReportDocument) -> String {
         ));
     }
     if let Some(ranking) = &doc.ranking {
-        ranking_section(&mut body, ranking);
+        body.push_str("<section id=\"ranking\">\n");
+        body.push_str(&markup::ranking_section(&markup::HtmlSyntax, ranking));
+        body.push_str("</section>\n");
     }
-    manifest_section(&mut body, &doc.manifest);
+    body.push_str("<section id=\"manifest\">\n");
+    body.push_str(&markup::manifest_section(
+        &markup::HtmlSyntax,
+        &doc.manifest,
+    ));
+    body.push_str("</section>\n");
 
     // The template has one `{{body}}` marker; splitting once means nothing in the body (which
     // holds user text) is ever searched for markers.
@@ -117,7 +124,7 @@ pub fn escape_html(text: &str) -> String {
 }
 
 /// A chart inside a figure, or the reason it could not be drawn.
-fn figure(caption: &str, chart: Result<String, ChartError>, class: &str) -> String {
+pub(super) fn figure(caption: &str, chart: Result<String, ChartError>, class: &str) -> String {
     let content = match chart {
         Ok(svg) => svg,
         Err(e) => format!(
@@ -373,109 +380,6 @@ fn claims_section(out: &mut String, a: &DatasetAnalysis) {
             ));
         }
     }
-}
-
-fn ranking_section(out: &mut String, ranking: &CrossDatasetRanking) {
-    out.push_str(&format!(
-        "<section id=\"ranking\">\n<h2>Ranking across datasets ({})</h2>\n",
-        ranking.task
-    ));
-    let datasets: Vec<String> = ranking
-        .datasets
-        .iter()
-        .map(|d| format!("<code>{}</code>", escape_html(d)))
-        .collect();
-    out.push_str(&format!(
-        "<p>Over {} datasets: {}.</p>\n",
-        datasets.len(),
-        datasets.join(", ")
-    ));
-    let mut order: Vec<(&String, f64)> = ranking
-        .models
-        .iter()
-        .zip(ranking.average_ranks.iter().copied())
-        .collect();
-    order.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(b.0)));
-    out.push_str("<table>\n<tr><th>model</th><th>average rank (1 = best)</th></tr>\n");
-    for (model, rank) in order {
-        out.push_str(&format!(
-            "<tr><td class=\"name\">{}</td><td class=\"num\">{rank:.2}</td></tr>\n",
-            escape_html(model)
-        ));
-    }
-    out.push_str("</table>\n");
-    if let Some(f) = &ranking.friedman {
-        out.push_str(&format!(
-            "<p>Friedman test: χ² = {:.3} (df {}), {}; Iman-Davenport F = {:.3} \
-             (df {}, {}), {}.</p>\n",
-            f.chi_squared,
-            f.df,
-            format::p_value(f.p_value),
-            f.iman_davenport_f,
-            f.f_df1,
-            f.f_df2,
-            format::p_value(f.f_p_value)
-        ));
-    }
-    match ranking.critical_difference {
-        Some(cd) => {
-            out.push_str(&format!(
-                "<p>Nemenyi critical difference (α = 0.05): {cd:.3}. Models joined by a red bar \
-                 are not significantly different.</p>\n"
-            ));
-            out.push_str(&figure(
-                "Critical-difference diagram",
-                charts::critical_difference(ranking),
-                "chart",
-            ));
-        }
-        None => out.push_str(
-            "<p>The Friedman test does not reject equal ranks at α = 0.05 (or could not run): \
-             the models' ranks are not distinguishable, so no post-hoc (Nemenyi) groups are \
-             shown.</p>\n",
-        ),
-    }
-    out.push_str("</section>\n");
-}
-
-fn manifest_section(out: &mut String, m: &Manifest) {
-    out.push_str("<section id=\"manifest\">\n<h2>Manifest</h2>\n<ul>\n");
-    let libraries: Vec<String> = m
-        .library_versions
-        .iter()
-        .map(|(n, v)| format!("{} {}", escape_html(n), escape_html(v)))
-        .collect();
-    for (name, value) in [
-        ("modelbench version", escape_html(&m.modelbench_version)),
-        (
-            "command line",
-            format!("<code>{}</code>", escape_html(&m.command_line.join(" "))),
-        ),
-        ("seed", m.seed.to_string()),
-        (
-            "cross-validation",
-            format!("{} folds × {} repeats", m.folds, m.repeats),
-        ),
-        ("CPU", escape_html(&m.cpu)),
-        ("libraries", libraries.join(", ")),
-    ] {
-        out.push_str(&format!("<li>{name}: {value}</li>\n"));
-    }
-    out.push_str("</ul>\n");
-    if !m.datasets.is_empty() {
-        out.push_str("<table>\n<tr><th>dataset</th><th>file</th><th>SHA-256</th></tr>\n");
-        for d in &m.datasets {
-            out.push_str(&format!(
-                "<tr><td class=\"name\">{}</td><td class=\"name\"><code>{}</code></td>\
-                 <td><code>{}</code></td></tr>\n",
-                escape_html(&d.name),
-                escape_html(&d.path),
-                escape_html(&d.sha256)
-            ));
-        }
-        out.push_str("</table>\n");
-    }
-    out.push_str("</section>\n");
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use super::format::describe_size;
 use super::format::{self, Mark};
 use super::tree_rules::{rules_text, RULES_MAX_DEPTH};
 use super::{markup, words};
-use crate::analysis::document::{CrossDatasetRanking, DatasetAnalysis, Manifest, ReportDocument};
+use crate::analysis::document::{DatasetAnalysis, ReportDocument};
 use crate::data::Task;
 
 /// Renders the whole report.
@@ -47,13 +47,16 @@ pub fn render(doc: &ReportDocument) -> String {
         }
     }
     match &doc.ranking {
-        Some(ranking) => ranking_section(&mut out, ranking),
+        Some(ranking) => out.push_str(&markup::ranking_section(&markup::MarkdownSyntax, ranking)),
         None => out.push_str(
             "## Ranking across datasets\n\nNot computed: it needs at least two datasets of \
              the same task.\n\n",
         ),
     }
-    manifest_section(&mut out, &doc.manifest);
+    out.push_str(&markup::manifest_section(
+        &markup::MarkdownSyntax,
+        &doc.manifest,
+    ));
     out
 }
 
@@ -369,94 +372,6 @@ fn claims_section(out: &mut String, analysis: &DatasetAnalysis) {
                 ),
             }
         }
-    }
-}
-
-fn ranking_section(out: &mut String, ranking: &CrossDatasetRanking) {
-    out.push_str(&format!(
-        "## Ranking across datasets ({})\n\n",
-        ranking.task
-    ));
-    let datasets: Vec<String> = ranking
-        .datasets
-        .iter()
-        .map(|d| escape_markdown(d))
-        .collect();
-    out.push_str(&format!(
-        "Over {} datasets: {}.\n\n",
-        datasets.len(),
-        datasets.join(", ")
-    ));
-    let mut order: Vec<(&String, f64)> = ranking
-        .models
-        .iter()
-        .zip(ranking.average_ranks.iter().copied())
-        .collect();
-    order.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(b.0)));
-    out.push_str("| model | average rank (1 = best) |\n|---|---:|\n");
-    for (model, rank) in order {
-        out.push_str(&format!("| {} | {rank:.2} |\n", escape_markdown(model)));
-    }
-    out.push('\n');
-    match &ranking.friedman {
-        Some(f) => out.push_str(&format!(
-            "Friedman test: χ² = {:.3} (df {}), {}; Iman-Davenport F = {:.3} (df {}, {}), \
-             {}.\n\n",
-            f.chi_squared,
-            f.df,
-            format::p_value(f.p_value),
-            f.iman_davenport_f,
-            f.f_df1,
-            f.f_df2,
-            format::p_value(f.f_p_value)
-        )),
-        None => out.push_str("Friedman test: not computed.\n\n"),
-    }
-    match ranking.critical_difference {
-        Some(cd) => out.push_str(&format!(
-            "Nemenyi critical difference (α = 0.05): {cd:.3}. Two models whose average ranks \
-             differ by less than this are not significantly different.\n\n"
-        )),
-        None => out.push_str(
-            "The Friedman test does not reject equal ranks at α = 0.05 (or could not run): the \
-             models' ranks are not distinguishable, so no post-hoc (Nemenyi) groups are shown.\n\n",
-        ),
-    }
-}
-
-fn manifest_section(out: &mut String, manifest: &Manifest) {
-    out.push_str("## Manifest\n\n");
-    out.push_str(&format!(
-        "- modelbench version: {}\n",
-        escape_markdown(&manifest.modelbench_version)
-    ));
-    out.push_str(&format!(
-        "- command line: {}\n",
-        escape_markdown(&manifest.command_line.join(" "))
-    ));
-    out.push_str(&format!("- seed: {}\n", manifest.seed));
-    out.push_str(&format!(
-        "- cross-validation: {} folds × {} repeats\n",
-        manifest.folds, manifest.repeats
-    ));
-    out.push_str(&format!("- CPU: {}\n", escape_markdown(&manifest.cpu)));
-    let libraries: Vec<String> = manifest
-        .library_versions
-        .iter()
-        .map(|(name, version)| format!("{} {}", escape_markdown(name), escape_markdown(version)))
-        .collect();
-    out.push_str(&format!("- libraries: {}\n\n", libraries.join(", ")));
-    if !manifest.datasets.is_empty() {
-        out.push_str("| dataset | file | SHA-256 |\n|---|---|---|\n");
-        for d in &manifest.datasets {
-            out.push_str(&format!(
-                "| {} | {} | {} |\n",
-                escape_markdown(&d.name),
-                escape_markdown(&d.path),
-                escape_markdown(&d.sha256)
-            ));
-        }
-        out.push('\n');
     }
 }
 
