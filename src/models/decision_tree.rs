@@ -238,4 +238,115 @@ mod tests {
         assert_eq!(shallow.tree_depth, Some(2));
         assert!(DecisionTree::default().with_settings("depth=2").is_err());
     }
+
+    /// 200 rows x 4 features from a fixed LCG (values k / 100, k < 1000), as in the Python below.
+    fn parity_rows() -> Array2<f64> {
+        let mut state = 12345u64;
+        Array2::from_shape_simple_fn((200, 4), || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % 1000) as f64 / 100.0
+        })
+    }
+
+    /// (split feature or None for a leaf, threshold or leaf value) per node, in node order.
+    fn nodes(fitted: &dyn Fitted) -> Vec<(Option<usize>, f64)> {
+        use crate::models::TreeStructureNode as N;
+        fitted
+            .tree_structure()
+            .unwrap()
+            .into_iter()
+            .map(|n| match n {
+                N::Split {
+                    feature, threshold, ..
+                } => (Some(feature), threshold),
+                N::Leaf { value } => (None, value),
+            })
+            .collect()
+    }
+
+    fn assert_nodes(ours: &[(Option<usize>, f64)], theirs: &[(Option<usize>, f64)], tol: f64) {
+        assert_eq!(ours.len(), theirs.len(), "{ours:?}");
+        for (a, b) in ours.iter().zip(theirs) {
+            assert_eq!(a.0, b.0, "{ours:?}");
+            assert!(
+                (a.1 - b.1).abs() <= tol * b.1.abs().max(1.0),
+                "{a:?} vs {b:?}"
+            );
+        }
+    }
+
+    /// scikit-learn 1.9.1's trees on the same rows, from:
+    ///   s = 12345
+    ///   def nxt(): global s; s = (s * 6364136223846793005 + 1442695040888963407) % 2**64;
+    ///              return ((s >> 33) % 1000) / 100.0
+    ///   x = np.array([[nxt() for _ in range(4)] for _ in range(200)])
+    ///   y = (x[:,0] + 2*x[:,1] > 15).astype(int) + (x[:,2] > 5).astype(int)
+    ///   DecisionTreeClassifier(max_depth=3, random_state=0).fit(x, y).tree_  (feature, threshold)
+    ///   DecisionTreeClassifier(random_state=0): node_count 25, get_n_leaves() 13, get_depth() 6
+    ///   DecisionTreeRegressor(max_depth=3, random_state=0).fit(x, x[:,0]*x[:,1] - x[:,2]).tree_
+    /// scikit-learn works on float32 copies of the features, so its thresholds differ from ours
+    /// in the eighth digit.
+    #[test]
+    fn parity_with_scikit_learn() {
+        let x = parity_rows();
+        let labels: Vec<usize> = x
+            .rows()
+            .into_iter()
+            .map(|r| usize::from(r[0] + 2.0 * r[1] > 15.0) + usize::from(r[2] > 5.0))
+            .collect();
+        let target = TargetSlice::Classes {
+            labels: &labels,
+            n_classes: 3,
+        };
+        let train = TrainSet::new(x.view(), target, 0).unwrap();
+        let depth3 = DecisionTree::default()
+            .with_settings("max_depth=3")
+            .unwrap();
+        let (s, l) = (Some, None::<usize>);
+        // Leaves hold the first class with the highest fraction.
+        let theirs = [
+            (s(2), 4.97),
+            (s(1), 3.65),
+            (s(0), 9.385),
+            (l, 0.0),
+            (l, 0.0),
+            (s(0), 2.805),
+            (l, 0.0),
+            (l, 1.0),
+            (s(1), 4.025),
+            (l, 1.0),
+            (s(0), 2.71),
+            (l, 2.0),
+            (l, 2.0),
+        ];
+        assert_nodes(&nodes(depth3.fit(&train).unwrap().as_ref()), &theirs, 1e-7);
+        let full = DecisionTree::default().fit(&train).unwrap().size();
+        assert_eq!(
+            (full.tree_nodes, full.leaves, full.tree_depth),
+            (Some(25), Some(13), Some(6))
+        );
+
+        let y: Vec<f64> = x.rows().into_iter().map(|r| r[0] * r[1] - r[2]).collect();
+        let train = TrainSet::new(x.view(), TargetSlice::Values(&y), 0).unwrap();
+        let theirs = [
+            (s(0), 4.97),
+            (s(1), 5.055),
+            (s(1), 2.425),
+            (l, -2.9062068965517236),
+            (l, 3.2411000000000008),
+            (s(0), 2.81),
+            (l, 6.1176639999999995),
+            (l, 24.57593076923076),
+            (s(1), 4.695),
+            (s(1), 2.865),
+            (l, 5.7111),
+            (l, 25.77443181818182),
+            (s(1), 8.295),
+            (l, 44.32615),
+            (l, 70.37781578947369),
+        ];
+        assert_nodes(&nodes(depth3.fit(&train).unwrap().as_ref()), &theirs, 1e-7);
+    }
 }

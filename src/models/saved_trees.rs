@@ -111,6 +111,15 @@ fn cart_from_saved(
             .all(|&len| len == n),
         "a tree's node arrays are empty or of different lengths",
     )?;
+    check_saved(
+        model,
+        saved
+            .value
+            .iter()
+            .flatten()
+            .all(|f| (0.0..=1.0).contains(f)),
+        "a leaf's class fractions are not between 0 and 1",
+    )?;
     let nodes = (0..n).map(|i| {
         if saved.low[i] == 0 && saved.high[i] == 0 {
             NodeView::Leaf(&saved.value[i])
@@ -392,5 +401,92 @@ impl Fitted for LoadedValueTrees {
     }
     fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
         save_value_trees(&self.trees, self.features)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::{Model, TargetSlice, TrainSet};
+    use ndarray::{array, Array2};
+    use serde_json::json;
+
+    fn fitted_forest() -> (Box<dyn Fitted>, Array2<f64>) {
+        let x = Array2::from_shape_fn((60, 3), |(i, j)| ((i * (j + 2) * 7) % 13) as f64);
+        let labels: Vec<usize> = (0..60).map(|i| (i * 7 % 5) % 3).collect();
+        let target = TargetSlice::Classes {
+            labels: &labels,
+            n_classes: 3,
+        };
+        let train = TrainSet::new(x.view(), target, 9).unwrap();
+        (
+            super::super::random_forest::RandomForest
+                .fit(&train)
+                .unwrap(),
+            x,
+        )
+    }
+
+    #[test]
+    fn class_fraction_trees_round_trip_bit_for_bit() {
+        let (fitted, x) = fitted_forest();
+        let saved = fitted.to_saved().unwrap();
+        assert_eq!(saved["kind"], "class-fractions");
+        let loaded = load_trees("random-forest", &saved).unwrap();
+        assert_eq!(
+            loaded.predict(x.view()).unwrap(),
+            fitted.predict(x.view()).unwrap()
+        );
+        assert_eq!(loaded.size(), fitted.size());
+        assert_eq!(loaded.to_saved().unwrap(), saved);
+    }
+
+    #[test]
+    fn crafted_class_fraction_files_are_refused() {
+        let leaf = |v: Vec<f64>| {
+            json!({"kind": "class-fractions", "features": 1, "n_classes": 2,
+            "trees": [{"feature": [0, 0, 0], "threshold": [0.5, 0.0, 0.0], "low": [1, 0, 0],
+                       "high": [2, 0, 0], "value": [[], v, [0.0, 1.0]]}]})
+        };
+        assert!(load_trees("decision-tree", &leaf(vec![1.0, 0.0])).is_ok());
+        for bad in [
+            leaf(vec![1.0]),
+            leaf(vec![2.0, -1.0]),
+            leaf(vec![f64::MAX, f64::NAN]),
+            json!({"kind": "class-fractions", "features": 1, "n_classes": 2,
+                   "trees": [{"feature": [0, 0], "threshold": [0.5, 0.0], "low": [0, 0],
+                              "high": [1, 0], "value": [[], [1.0, 0.0]]}]}),
+            json!({"kind": "class-fractions", "features": 1, "n_classes": 2,
+                   "trees": [{"feature": [5, 0, 0], "threshold": [0.5, 0.0, 0.0],
+                              "low": [1, 0, 0], "high": [2, 0, 0],
+                              "value": [[], [1.0, 0.0], [0.0, 1.0]]}]}),
+            json!({"kind": "class-fractions", "features": 1, "n_classes": 1, "trees": []}),
+            json!({"kind": "class-fractions", "features": 1, "n_classes": 2,
+                   "trees": [{"feature": [], "threshold": [], "low": [], "high": [],
+                              "value": []}]}),
+        ] {
+            let err = match load_trees("decision-tree", &bad) {
+                Err(e) => e,
+                Ok(_) => panic!("accepted {bad}"),
+            };
+            assert!(
+                err.0.contains("saved decision-tree model is invalid"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn files_of_the_earlier_one_class_per_leaf_kind_still_load() {
+        let saved = json!({"kind": "classes", "features": 1, "n_classes": 2,
+            "trees": [{"feature": [0, 0, 0], "threshold": [0.5, 0.0, 0.0], "low": [1, 0, 0],
+                       "high": [2, 0, 0], "value": [0, 0, 1]}]});
+        let loaded = load_trees("decision-tree", &saved).unwrap();
+        let Prediction::Classes { labels, .. } =
+            loaded.predict(array![[0.0], [1.0]].view()).unwrap()
+        else {
+            panic!("classifier returned values")
+        };
+        assert_eq!(labels, vec![0, 1]);
     }
 }
