@@ -47,6 +47,10 @@ def steps(quick):
             [sys.executable, "benches/reference/boosting_speed.py",
              *(["--folds", "2", "--rows", "20000"] if quick else [])],
         ]),
+        ("trees", [
+            ["cargo", "build", "--release"],
+            [sys.executable, "benches/reference/tree_speed.py", *q],
+        ]),
         ("csv", [
             ["cargo", "build", "--release", "--example", "csv_load_timing"],
             [sys.executable, "benches/reference/csv_side_by_side.py",

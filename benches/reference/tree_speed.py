@@ -2,22 +2,27 @@
 """decision-tree and random-forest fit times beside scikit-learn's, on the same folds.
 
 Usage (from the crate root, after `cargo build --release`):
-    python3 benches/reference/tree_speed.py [--folds 3] [--rows 100000] [--smartcore-max-cells 20000]
+    python3 benches/reference/tree_speed.py [--folds 3] [--repeats 5] [--rows 100000]
+                                            [--small-cells 400000] [--quick]
 
 Datasets: digits and winequality_red (datasets/), a generated binary set (scikit-learn's
 make_classification, 100,000 x 20, random_state=0, as boosting_speed.py and svm_side_by_side.py
 write it, target/reference/binary_100k_20.csv) and a generated wide set (make_classification,
 5,000 x 784, 10 classes, n_informative=64, n_redundant=64, n_clusters_per_class=1,
-random_state=0, target/reference/wide_5k_784.csv). For each, runs `modelbench compare <csv>
---models decision-tree,random-forest --quick --jobs 1 --folds F --repeats 1`, reads each fold's
-fit time and test accuracy from its results.json, then fits scikit-learn's
-DecisionTreeClassifier(random_state=0) and RandomForestClassifier(n_jobs=1, random_state=0)
-(otherwise defaults) on the same training rows of the same folds, one thread. The smartcore
-models (decision-tree-smartcore, random-forest-smartcore) are timed too on data sets with at
-most --smartcore-max-cells rows x features (they are far slower on larger ones).
+class_sep=2.0, random_state=0, target/reference/wide_5k_784.csv). For each, runs `modelbench
+compare <csv> --models decision-tree,random-forest --quick --jobs 1 --folds F --repeats R`,
+reads each cell's fit time and test accuracy from its results.json, then fits scikit-learn's
+DecisionTreeClassifier(random_state=r) and RandomForestClassifier(n_jobs=1, random_state=r)
+(otherwise defaults) on the same training rows of the same folds (repeat r), one thread.
+
+Small sets (at most --small-cells rows x features: digits, winequality_red) run --repeats
+repeats, so that the accuracy comparison is not one draw of two random tree growers (a single
+tree's accuracy moves by about 1 pp from seed to seed); large sets run one. On small sets the
+smartcore models (decision-tree-smartcore, random-forest-smartcore) are timed too (they are far
+slower on large ones).
 
 Prints per dataset and model: median fit time (ms) of modelbench and scikit-learn over the
-folds, the ratio modelbench / scikit-learn (target: at most 1.0), mean test accuracies and
+cells, the ratio modelbench / scikit-learn (target: at most 1.0), mean test accuracies and
 their difference (target: within 1 percentage point), then one line per target:
     TARGET <name> <ratio> <threshold> <met|not met>
 Both sides run one after the other on the same machine, so the ratios hold when absolute times
@@ -45,8 +50,8 @@ from sklearn.tree import DecisionTreeClassifier  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 MODELS = {
-    "decision-tree": lambda: DecisionTreeClassifier(random_state=0),
-    "random-forest": lambda: RandomForestClassifier(n_jobs=1, random_state=0),
+    "decision-tree": lambda seed: DecisionTreeClassifier(random_state=seed),
+    "random-forest": lambda seed: RandomForestClassifier(n_jobs=1, random_state=seed),
 }
 SMARTCORE = {"decision-tree": "decision-tree-smartcore", "random-forest": "random-forest-smartcore"}
 
@@ -72,10 +77,10 @@ def cpu_name():
     return platform.processor() or "unknown"
 
 
-def modelbench_run(csv, models, folds, root, out):
+def modelbench_run(csv, models, folds, repeats, root, out):
     subprocess.run([str(root / "target" / "release" / "modelbench"), "compare", str(csv),
                     "--models", ",".join(models), "--quick", "--jobs", "1",
-                    "--folds", str(folds), "--repeats", "1", "--out", str(out)],
+                    "--folds", str(folds), "--repeats", str(repeats), "--out", str(out)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return json.loads((out / "results.json").read_text())
 
@@ -109,9 +114,14 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--smartcore-max-cells", type=int, default=20_000 * 20,
-                        help="time the smartcore models only on sets of at most this many cells")
+    parser.add_argument("--repeats", type=int, default=5, help="repeats on small sets")
+    parser.add_argument("--small-cells", type=int, default=400_000,
+                        help="sets of at most this many rows x features count as small")
+    parser.add_argument("--quick", action="store_true",
+                        help="2 folds, 2 repeats on small sets, 20,000 generated rows")
     args = parser.parse_args()
+    if args.quick:
+        args.folds, args.repeats, args.rows = 2, 2, 20_000
     root = Path(__file__).resolve().parents[2]
     csvs = [
         ("digits", root / "datasets" / "digits.csv"),
@@ -120,10 +130,10 @@ def main():
                                         n_samples=args.rows, n_features=20)),
         ("wide_5k_784", generated(root, "wide_5k_784", n_samples=5000, n_features=784,
                                   n_informative=64, n_redundant=64, n_classes=10,
-                                  n_clusters_per_class=1)),
+                                  n_clusters_per_class=1, class_sep=2.0)),
     ]
-    print(f"CPU: {cpu_name()}; one thread each side; {args.folds} folds; times are medians over "
-          "the folds, accuracies means")
+    print(f"CPU: {cpu_name()}; one thread each side; {args.folds} folds, {args.repeats} repeats "
+          "on small sets and 1 on large; times are medians over the cells, accuracies means")
     print(f"{'dataset':<18} {'model':<14} {'mb ms':>9} {'sk ms':>9} {'mb/sk':>6} {'mb acc':>7} "
           f"{'sk acc':>7} {'diff pp':>7} {'smartcore ms':>12} {'sc acc':>7}")
     targets = []
@@ -131,19 +141,22 @@ def main():
         for name, csv in csvs:
             frame_shape = pd.read_csv(csv, nrows=1).shape
             rows = sum(1 for _ in open(csv)) - 1
-            with_smartcore = rows * (frame_shape[1] - 1) <= args.smartcore_max_cells
+            small = rows * (frame_shape[1] - 1) <= args.small_cells
+            with_smartcore = small
+            repeats = args.repeats if small else 1
             models = list(MODELS) + ([SMARTCORE[m] for m in MODELS] if with_smartcore else [])
-            results = modelbench_run(csv, models, args.folds, root, Path(tmp) / name)
+            results = modelbench_run(csv, models, args.folds, repeats, root, Path(tmp) / name)
             dataset = results["datasets"][0]
             x, y = load(dataset, root)
-            assignment = np.array(dataset["fold_plan"]["assignments"][0])
             for model, make in MODELS.items():
                 sk_ms, sk_acc = [], []
-                for fold in range(args.folds):
-                    train, test = assignment != fold, assignment == fold
-                    sk = make()
-                    sk_ms.append(timed_fit(sk, x[train], y[train]))
-                    sk_acc.append(accuracy_score(y[test], sk.predict(x[test])))
+                for repeat in range(repeats):
+                    assignment = np.array(dataset["fold_plan"]["assignments"][repeat])
+                    for fold in range(args.folds):
+                        train, test = assignment != fold, assignment == fold
+                        sk = make(repeat)
+                        sk_ms.append(timed_fit(sk, x[train], y[train]))
+                        sk_acc.append(accuracy_score(y[test], sk.predict(x[test])))
                 mb_ms, mb_acc = ours(results, model)
                 if mb_ms is None:
                     print(f"{name:<18} {model:<14} modelbench failed on every fold")
