@@ -126,7 +126,7 @@ def main():
     csvs = [
         ("digits", root / "datasets" / "digits.csv"),
         ("winequality_red", root / "datasets" / "winequality_red.csv"),
-        ("generated_100k_20", generated(root, f"binary_{args.rows // 1000}k_20",
+        (f"generated_{args.rows // 1000}k_20", generated(root, f"binary_{args.rows // 1000}k_20",
                                         n_samples=args.rows, n_features=20)),
         ("wide_5k_784", generated(root, "wide_5k_784", n_samples=5000, n_features=784,
                                   n_informative=64, n_redundant=64, n_classes=10,
