@@ -429,6 +429,35 @@ mod tests {
     }
 
     #[test]
+    fn only_the_drawn_features_are_searched() {
+        // Feature 0 separates the classes perfectly; features 1..16 are noise. Searching all
+        // 16 always finds feature 0; searching 4 drawn ones finds it only when it is drawn
+        // (a quarter of the time), so most seeds settle for a noise feature.
+        let mut rng = SeededRng::new(11);
+        let x = Array2::from_shape_fn((40, 16), |(i, j)| {
+            if j == 0 {
+                i as f64
+            } else {
+                rng.below(1000) as f64
+            }
+        });
+        let c = Columns::new(x.view());
+        let labels: Vec<u32> = (0..40).map(|i| u32::from(i >= 20)).collect();
+        let target = Target::Classes {
+            labels: &labels,
+            n_classes: 2,
+        };
+        let root_feature =
+            |max_features, seed| split_all(&c, target, max_features, seed).0.unwrap().feature;
+        assert!((0..40).all(|seed| root_feature(16, seed) == 0));
+        let found = (0..40).filter(|&seed| root_feature(4, seed) == 0).count();
+        assert!(
+            (3..=20).contains(&found),
+            "feature 0 chosen for {found} of 40 seeds"
+        );
+    }
+
+    #[test]
     fn squared_error_split_minimises_the_children_variance() {
         // Values 1, 1, 5, 6: the best cut is after the second row (threshold 1.5 on x).
         let c = columns(&[&[0.0], &[1.0], &[2.0], &[3.0]]);
