@@ -48,6 +48,7 @@ def steps(quick):
              *(["--folds", "2", "--rows", "20000"] if quick else [])],
         ]),
         ("trees", [
+            ["cargo", "build", "--release"],
             [sys.executable, "benches/reference/tree_speed.py", *q],
         ]),
         ("csv", [

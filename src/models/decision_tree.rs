@@ -1,61 +1,25 @@
 //! `decision-tree`: one CART tree for classification (Gini) or regression (squared error),
-//! fitted with smartcore 0.7's `DecisionTreeClassifier` / `DecisionTreeRegressor`.
+//! grown by our `cart` engine with scikit-learn's algorithm and defaults: the best split over
+//! all features at every node (features tried in a random order, as scikit-learn does, so the
+//! seed only decides between equally good splits), thresholds halfway between consecutive
+//! distinct values, grown until leaves are pure (min 2 rows to split, 1 per leaf), no depth
+//! cap. Features are used as they are: splits do not depend on scale.
 //!
-//! Why smartcore and not linfa-trees: smartcore's tree is deterministic and splits correctly on
-//! tied feature values, and its accuracy matches scikit-learn's `DecisionTreeClassifier`
-//! (linfa-trees' problems are listed in `decision_tree_linfa`). Settings follow scikit-learn:
-//! grown until leaves are pure (min 2 rows to split, 1 per leaf), except that training sets
-//! of 20,000 rows or more get a depth cap of 30
-//! (why: [`super::smartcore_trees::DEPTH_CAP_FROM_ROWS`]).
-//! Features are used as they are: splits do not depend on scale. The seed only breaks ties
-//! between equally good regression splits (smartcore's classifier tries features in order).
-//!
-//! Sizes come from the fitted nodes (`smartcore_trees`). smartcore's regression tree goes on
-//! splitting nodes whose targets are all equal; those subtrees are counted as the one leaf
-//! scikit-learn would have made (predictions are the same either way).
-//!
-//! Class scores are one-hot (the leaf's class), as smartcore's `predict_proba` gives: with
-//! leaves grown to purity that is also what scikit-learn reports, except for leaves holding
-//! rows with identical features and different classes.
+//! Class scores are the leaf's class fractions (scikit-learn's `predict_proba`): with leaves
+//! grown to purity they are one-hot except for leaves holding rows with identical features
+//! and different classes. The earlier smartcore tree stays as `decision-tree-smartcore`.
 
-use ndarray::{Array2, ArrayView2};
 use serde_json::json;
-use smartcore::linalg::basic::matrix::DenseMatrix;
-use smartcore::tree::decision_tree_classifier::{
-    DecisionTreeClassifier, DecisionTreeClassifierParameters,
-};
-use smartcore::tree::decision_tree_regressor::{
-    DecisionTreeRegressor, DecisionTreeRegressorParameters,
-};
 
-use super::smartcore_trees::{self as st, NodeTree};
-use super::{
-    parse_settings, ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize,
-    Prediction, TrainSet, TreeStructureNode,
-};
+use super::cart::{self, Columns, Target};
+use super::{parse_settings, Fitted, Model, ModelError, ModelFacts, ModelRole, TrainSet};
 use crate::data::Task;
+use crate::rng::SeededRng;
 
-/// A single CART tree (smartcore 0.7). `max_depth` (in edges) `None` grows to pure leaves, up
-/// to the row-dependent cap of [`st::depth_limit`].
+/// A single CART tree. `max_depth` (in edges) `None` grows to pure leaves.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DecisionTree {
     pub max_depth: Option<u16>,
-}
-
-type Classifier = DecisionTreeClassifier<f64, u32, DenseMatrix<f64>, Vec<u32>>;
-type Regressor = DecisionTreeRegressor<f64, f64, DenseMatrix<f64>, Vec<f64>>;
-
-struct FittedClassTree {
-    model: Classifier,
-    tree: NodeTree<usize>,
-    features: usize,
-    n_classes: usize,
-}
-
-struct FittedValueTree {
-    model: Regressor,
-    tree: NodeTree<f64>,
-    features: usize,
 }
 
 impl Model for DecisionTree {
@@ -63,7 +27,7 @@ impl Model for DecisionTree {
         "decision-tree"
     }
     fn description(&self) -> &'static str {
-        "smartcore 0.7 CART tree (Gini / squared error), grown to pure leaves like scikit-learn's"
+        "CART tree (Gini / squared error), scikit-learn's algorithm, grown to pure leaves"
     }
     fn facts(&self) -> ModelFacts {
         ModelFacts {
@@ -78,13 +42,10 @@ impl Model for DecisionTree {
     }
     fn settings(&self) -> serde_json::Value {
         json!({
-            "implementation": "smartcore 0.7",
+            "implementation": "modelbench cart (scikit-learn's BestSplitter)",
             "criterion": {"classification": "gini", "regression": "squared_error"},
             "max_depth": self.max_depth,
-            "max_depth_when_rows_at_least": {
-                "rows": st::DEPTH_CAP_FROM_ROWS,
-                "max_depth": st::DEPTH_CAP,
-            },
+            "max_features": "all",
             "min_samples_split": 2,
             "min_samples_leaf": 1,
         })
@@ -109,43 +70,47 @@ impl Model for DecisionTree {
         Ok(Box::new(tree))
     }
     fn fit(&self, train: &TrainSet) -> Result<Box<dyn Fitted>, ModelError> {
-        let features = train.features().ncols();
-        let max_depth = st::smartcore_max_depth(self.max_depth.or(st::depth_limit(train.rows())));
-        let x = st::to_dense(train.features())?;
-        let fit_error = |e: smartcore::error::Failed| {
-            ModelError::new(format!("smartcore decision tree failed to fit: {e}"))
-        };
+        let x = train.features();
+        let rows = check_rows(x.nrows())?;
+        let columns = Columns::new(x);
+        let weights = vec![1.0; x.nrows()];
+        let samples: Vec<u32> = (0..rows).collect();
+        let max_depth = self.max_depth.map(usize::from);
+        let mut rng = SeededRng::new(train.seed());
         if let Ok((labels, n_classes)) = train.classes() {
-            let y = class_labels(labels)?;
-            let params = DecisionTreeClassifierParameters {
-                max_depth,
-                min_samples_leaf: 1,
-                min_samples_split: 2,
-                seed: Some(train.seed()),
-                ..Default::default()
+            let labels = class_labels(labels);
+            let target = Target::Classes {
+                labels: &labels,
+                n_classes,
             };
-            let model = Classifier::fit(&x, &y, params).map_err(fit_error)?;
-            let tree = st::class_tree(&model, features, n_classes)?;
-            Ok(Box::new(FittedClassTree {
-                model,
-                tree,
-                features,
+            let tree = cart::grow(
+                &columns,
+                target,
+                &weights,
+                samples,
+                x.ncols(),
+                max_depth,
+                &mut rng,
+            );
+            Ok(Box::new(cart::ClassTrees {
+                trees: vec![tree],
+                features: x.ncols(),
                 n_classes,
             }))
         } else {
-            let y = train.values()?.to_vec();
-            let params = DecisionTreeRegressorParameters {
+            let target = Target::Values(train.values()?);
+            let tree = cart::grow(
+                &columns,
+                target,
+                &weights,
+                samples,
+                x.ncols(),
                 max_depth,
-                min_samples_leaf: 1,
-                min_samples_split: 2,
-                seed: Some(train.seed()),
-            };
-            let model = Regressor::fit(&x, &y, params).map_err(fit_error)?;
-            let tree = st::value_tree(&model, features)?;
-            Ok(Box::new(FittedValueTree {
-                model,
-                tree,
-                features,
+                &mut rng,
+            );
+            Ok(Box::new(cart::ValueTrees {
+                trees: vec![tree],
+                features: x.ncols(),
             }))
         }
     }
@@ -154,90 +119,24 @@ impl Model for DecisionTree {
     }
 }
 
-/// smartcore wants an integer label type; it also refuses a single class, which we say first.
-pub(super) fn class_labels(labels: &[usize]) -> Result<Vec<u32>, ModelError> {
-    if let Some(&first) = labels.first() {
-        if labels.iter().all(|&l| l == first) {
-            return Err(ModelError::new(format!(
-                "every training row has class {first}; a tree needs at least two classes"
-            )));
-        }
-    }
-    labels
-        .iter()
-        .map(|&l| {
-            u32::try_from(l).map_err(|_| ModelError::new(format!("class index {l} is too large")))
-        })
-        .collect()
+/// Row indices are `u32` inside the engine; the row count as one, or why not.
+pub(super) fn check_rows(rows: usize) -> Result<u32, ModelError> {
+    u32::try_from(rows)
+        .ok()
+        .filter(|&r| r < u32::MAX)
+        .ok_or_else(|| ModelError::new(format!("{rows} training rows are more than a tree takes")))
 }
 
-/// smartcore's predicted labels back to our class indices.
-pub(super) fn class_indices(predicted: &[u32], n_classes: usize) -> Result<Vec<usize>, ModelError> {
-    predicted
-        .iter()
-        .map(|&l| usize::try_from(l).ok().filter(|&c| c < n_classes))
-        .collect::<Option<Vec<usize>>>()
-        .ok_or_else(|| ModelError::new("smartcore predicted an unknown class"))
-}
-
-impl Fitted for FittedClassTree {
-    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
-        st::check_columns(features, self.features)?;
-        let predicted = self
-            .model
-            .predict(&st::to_dense(features)?)
-            .map_err(|e| ModelError::new(format!("smartcore decision tree failed: {e}")))?;
-        let labels = class_indices(&predicted, self.n_classes)?;
-        let mut values = Array2::zeros((labels.len(), self.n_classes));
-        for (row, &class) in labels.iter().enumerate() {
-            values[[row, class]] = 1.0;
-        }
-        Ok(Prediction::Classes {
-            labels,
-            scores: Some(ClassScores {
-                values,
-                are_probabilities: true,
-            }),
-        })
-    }
-    fn size(&self) -> ModelSize {
-        st::forest_size(std::slice::from_ref(&self.tree))
-    }
-    fn tree_structure(&self) -> Option<Vec<TreeStructureNode>> {
-        Some(self.tree.structure(|&class| class as f64))
-    }
-    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
-        super::saved_trees::save_class_trees(
-            std::slice::from_ref(&self.tree),
-            self.features,
-            self.n_classes,
-        )
-    }
-}
-
-impl Fitted for FittedValueTree {
-    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
-        st::check_columns(features, self.features)?;
-        self.model
-            .predict(&st::to_dense(features)?)
-            .map(Prediction::Values)
-            .map_err(|e| ModelError::new(format!("smartcore regression tree failed: {e}")))
-    }
-    fn size(&self) -> ModelSize {
-        st::forest_size(std::slice::from_ref(&self.tree))
-    }
-    fn tree_structure(&self) -> Option<Vec<TreeStructureNode>> {
-        Some(self.tree.structure(|&value| value))
-    }
-    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
-        super::saved_trees::save_value_trees(std::slice::from_ref(&self.tree), self.features)
-    }
+/// Class indices as the engine stores them (a [`TrainSet`] has checked them below `n_classes`,
+/// itself far below `u32::MAX` for any class column that fits in memory).
+pub(super) fn class_labels(labels: &[usize]) -> Vec<u32> {
+    labels.iter().map(|&l| l as u32).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::TargetSlice;
+    use crate::models::{Prediction, TargetSlice};
     use ndarray::{array, Array2};
 
     fn classes(x: &Array2<f64>, labels: &[usize], n_classes: usize) -> Box<dyn Fitted> {
@@ -263,6 +162,16 @@ mod tests {
         assert_eq!(
             (size.tree_nodes, size.leaves, size.tree_depth),
             (Some(3), Some(2), Some(1))
+        );
+        let structure = fitted.tree_structure().unwrap();
+        assert_eq!(
+            structure[0],
+            crate::models::TreeStructureNode::Split {
+                feature: 0,
+                threshold: 1.5,
+                left: 1,
+                right: 2
+            }
         );
     }
 
@@ -295,54 +204,149 @@ mod tests {
     }
 
     #[test]
-    fn refuses_wrong_columns_and_a_single_class() {
+    fn refuses_wrong_columns_and_fits_a_single_class_as_one_leaf() {
         let x = array![[0.0], [1.0], [2.0]];
         let fitted = classes(&x, &[0, 1, 1], 2);
         let err = fitted.predict(array![[0.0, 1.0]].view()).unwrap_err();
         assert!(err.0.contains("trained on 1 features but got 2"), "{err}");
-        let target = TargetSlice::Classes {
-            labels: &[1, 1, 1],
-            n_classes: 2,
+        // scikit-learn fits a one-leaf tree when the fold holds one class; so do we.
+        let fitted = classes(&x, &[1, 1, 1], 2);
+        assert_eq!(fitted.size().tree_nodes, Some(1));
+        let Prediction::Classes { labels, .. } = fitted.predict(x.view()).unwrap() else {
+            panic!("classifier returned values")
         };
-        let err = match DecisionTree::default().fit(&TrainSet::new(x.view(), target, 0).unwrap()) {
-            Err(e) => e,
-            Ok(_) => panic!("a single class should be refused"),
-        };
-        assert!(err.0.contains("at least two classes"), "{err}");
+        assert_eq!(labels, vec![1, 1, 1]);
     }
 
     #[test]
-    fn our_walk_of_the_tree_agrees_with_smartcore() {
-        // Pseudo-random points (a fixed linear congruential sequence), label from a nonlinear rule.
-        let mut state = 12345u64;
-        let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
-        let x = Array2::from_shape_fn((200, 3), |_| (next() * 8.0).round());
-        let labels: Vec<usize> = x
-            .rows()
-            .into_iter()
-            .map(|r| ((r[0] * r[1] + r[2]) as usize) % 3)
-            .collect();
+    fn max_depth_limits_the_tree_and_is_in_the_grid() {
+        let x = Array2::from_shape_fn((64, 2), |(i, j)| ((i * (j + 3)) % 17) as f64);
+        let labels: Vec<usize> = (0..64).map(|i| (i * 5 % 7) % 3).collect();
         let target = TargetSlice::Classes {
             labels: &labels,
             n_classes: 3,
         };
         let train = TrainSet::new(x.view(), target, 1).unwrap();
-        let y = class_labels(&labels).unwrap();
-        let model = Classifier::fit(
-            &st::to_dense(x.view()).unwrap(),
-            &y,
-            DecisionTreeClassifierParameters::default(),
-        )
-        .unwrap();
-        let tree = st::class_tree(&model, 3, 3).unwrap();
-        let theirs = model.predict(&st::to_dense(x.view()).unwrap()).unwrap();
-        let ours: Vec<u32> = x.rows().into_iter().map(|r| *tree.leaf(r) as u32).collect();
-        assert_eq!(ours, theirs);
-        // Same data, same seed: the same tree twice.
-        let a = DecisionTree::default().fit(&train).unwrap().size();
-        assert_eq!(a, DecisionTree::default().fit(&train).unwrap().size());
+        let deep = DecisionTree::default().fit(&train).unwrap().size();
+        let shallow = DecisionTree::default()
+            .with_settings("max_depth=2")
+            .unwrap()
+            .fit(&train)
+            .unwrap()
+            .size();
+        assert!(deep.tree_depth.unwrap() > 2);
+        assert_eq!(shallow.tree_depth, Some(2));
+        assert!(DecisionTree::default().with_settings("depth=2").is_err());
+    }
+
+    /// 200 rows x 4 features from a fixed LCG (values k / 100, k < 1000), as in the Python below.
+    fn parity_rows() -> Array2<f64> {
+        let mut state = 12345u64;
+        Array2::from_shape_simple_fn((200, 4), || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % 1000) as f64 / 100.0
+        })
+    }
+
+    /// (split feature or None for a leaf, threshold or leaf value) per node, in node order.
+    fn nodes(fitted: &dyn Fitted) -> Vec<(Option<usize>, f64)> {
+        use crate::models::TreeStructureNode as N;
+        fitted
+            .tree_structure()
+            .unwrap()
+            .into_iter()
+            .map(|n| match n {
+                N::Split {
+                    feature, threshold, ..
+                } => (Some(feature), threshold),
+                N::Leaf { value } => (None, value),
+            })
+            .collect()
+    }
+
+    fn assert_nodes(ours: &[(Option<usize>, f64)], theirs: &[(Option<usize>, f64)], tol: f64) {
+        assert_eq!(ours.len(), theirs.len(), "{ours:?}");
+        for (a, b) in ours.iter().zip(theirs) {
+            assert_eq!(a.0, b.0, "{ours:?}");
+            assert!(
+                (a.1 - b.1).abs() <= tol * b.1.abs().max(1.0),
+                "{a:?} vs {b:?}"
+            );
+        }
+    }
+
+    /// scikit-learn 1.9.1's trees on the same rows, from:
+    ///   s = 12345
+    ///   def nxt(): global s; s = (s * 6364136223846793005 + 1442695040888963407) % 2**64;
+    ///              return ((s >> 33) % 1000) / 100.0
+    ///   x = np.array([[nxt() for _ in range(4)] for _ in range(200)])
+    ///   y = (x[:,0] + 2*x[:,1] > 15).astype(int) + (x[:,2] > 5).astype(int)
+    ///   DecisionTreeClassifier(max_depth=3, random_state=0).fit(x, y).tree_  (feature, threshold)
+    ///   DecisionTreeClassifier(random_state=0): node_count 25, get_n_leaves() 13, get_depth() 6
+    ///   DecisionTreeRegressor(max_depth=3, random_state=0).fit(x, x[:,0]*x[:,1] - x[:,2]).tree_
+    /// scikit-learn works on float32 copies of the features, so its thresholds differ from ours
+    /// in the eighth digit.
+    #[test]
+    fn parity_with_scikit_learn() {
+        let x = parity_rows();
+        let labels: Vec<usize> = x
+            .rows()
+            .into_iter()
+            .map(|r| usize::from(r[0] + 2.0 * r[1] > 15.0) + usize::from(r[2] > 5.0))
+            .collect();
+        let target = TargetSlice::Classes {
+            labels: &labels,
+            n_classes: 3,
+        };
+        let train = TrainSet::new(x.view(), target, 0).unwrap();
+        let depth3 = DecisionTree::default()
+            .with_settings("max_depth=3")
+            .unwrap();
+        let (s, l) = (Some, None::<usize>);
+        // Leaves hold the first class with the highest fraction.
+        let theirs = [
+            (s(2), 4.97),
+            (s(1), 3.65),
+            (s(0), 9.385),
+            (l, 0.0),
+            (l, 0.0),
+            (s(0), 2.805),
+            (l, 0.0),
+            (l, 1.0),
+            (s(1), 4.025),
+            (l, 1.0),
+            (s(0), 2.71),
+            (l, 2.0),
+            (l, 2.0),
+        ];
+        assert_nodes(&nodes(depth3.fit(&train).unwrap().as_ref()), &theirs, 1e-7);
+        let full = DecisionTree::default().fit(&train).unwrap().size();
+        assert_eq!(
+            (full.tree_nodes, full.leaves, full.tree_depth),
+            (Some(25), Some(13), Some(6))
+        );
+
+        let y: Vec<f64> = x.rows().into_iter().map(|r| r[0] * r[1] - r[2]).collect();
+        let train = TrainSet::new(x.view(), TargetSlice::Values(&y), 0).unwrap();
+        let theirs = [
+            (s(0), 4.97),
+            (s(1), 5.055),
+            (s(1), 2.425),
+            (l, -2.9062068965517236),
+            (l, 3.2411000000000008),
+            (s(0), 2.81),
+            (l, 6.1176639999999995),
+            (l, 24.57593076923076),
+            (s(1), 4.695),
+            (s(1), 2.865),
+            (l, 5.7111),
+            (l, 25.77443181818182),
+            (s(1), 8.295),
+            (l, 44.32615),
+            (l, 70.37781578947369),
+        ];
+        assert_nodes(&nodes(depth3.fit(&train).unwrap().as_ref()), &theirs, 1e-7);
     }
 }

@@ -9,8 +9,10 @@
 //! empty or mismatched input, so the check happens before any library call).
 
 mod baseline;
+mod cart;
 mod decision_tree;
 mod decision_tree_linfa;
+mod decision_tree_smartcore;
 pub mod fault;
 mod gradient_boosting;
 mod knn;
@@ -19,6 +21,7 @@ mod logistic;
 mod mlp;
 mod naive_bayes;
 mod random_forest;
+mod random_forest_smartcore;
 pub mod registry;
 mod saved_trees;
 mod sigmoid_mlp;

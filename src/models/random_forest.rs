@@ -1,56 +1,29 @@
-//! `random-forest`: 100 bootstrapped CART trees with features sampled at each split, fitted with
-//! smartcore 0.7's `RandomForestClassifier` / `RandomForestRegressor`.
+//! `random-forest`: 100 CART trees (our `cart` engine), each on a bootstrap sample, with
+//! features sampled at each split, following scikit-learn's `RandomForestClassifier` /
+//! `RandomForestRegressor` defaults: each tree draws `n` rows uniformly with replacement
+//! (counted as weights), tries `floor(sqrt(p))` features per split for classification and all
+//! `p` for regression (scikit-learn's `max_features=1.0` for regressors), drawing further
+//! features while the drawn ones are constant in the node, and grows to pure leaves. Tree `t`
+//! draws from a generator derived from the training set's seed and `t`, so a forest is the
+//! same for a given seed. One thread, as scikit-learn's `n_jobs=None`.
 //!
-//! Settings follow scikit-learn's defaults: 100 trees grown to pure leaves, `floor(sqrt(p))`
-//! candidate features per split for classification and all `p` for regression (scikit-learn's
-//! `max_features=1.0` for regressors; smartcore would otherwise use `sqrt(p)` for both). The
-//! seed is the training set's, so a forest is the same for a given seed. Differences from
-//! scikit-learn that remain: smartcore draws each classifier bootstrap sample per class
-//! (stratified) and does not look at further features when the sampled ones give no split.
-//! Training sets of 20,000 rows or more get a depth cap, as for `decision-tree`.
-//!
-//! Class scores are the fraction of trees voting for each class (read from the fitted trees,
-//! which smartcore does not expose; see `smartcore_trees`); the label is smartcore's majority
-//! vote, ties going to the lower class.
+//! Class scores are the mean of the trees' leaf class fractions (scikit-learn's
+//! `predict_proba`), the label the first class with the highest score; a value is the mean of
+//! the trees' values. The earlier smartcore forest stays as `random-forest-smartcore`.
 
-use ndarray::{Array2, ArrayView2};
 use serde_json::json;
-use smartcore::ensemble::random_forest_classifier::{
-    RandomForestClassifier, RandomForestClassifierParameters,
-};
-use smartcore::ensemble::random_forest_regressor::{
-    RandomForestRegressor, RandomForestRegressorParameters,
-};
-use smartcore::linalg::basic::matrix::DenseMatrix;
 
-use super::decision_tree::{class_indices, class_labels};
-use super::smartcore_trees::{self as st, NodeTree};
-use super::{
-    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
-};
+use super::cart::{self, Columns, Target};
+use super::decision_tree::{check_rows, class_labels};
+use super::{Fitted, Model, ModelError, ModelFacts, ModelRole, TrainSet};
 use crate::data::Task;
+use crate::rng::SeededRng;
 
 /// Trees per forest, scikit-learn's default.
-const TREES: u16 = 100;
+const TREES: usize = 100;
 
-/// A random forest (smartcore 0.7).
+/// A random forest.
 pub struct RandomForest;
-
-type Classifier = RandomForestClassifier<f64, u32, DenseMatrix<f64>, Vec<u32>>;
-type Regressor = RandomForestRegressor<f64, f64, DenseMatrix<f64>, Vec<f64>>;
-
-struct FittedClassForest {
-    model: Classifier,
-    trees: Vec<NodeTree<usize>>,
-    features: usize,
-    n_classes: usize,
-}
-
-struct FittedValueForest {
-    model: Regressor,
-    trees: Vec<NodeTree<f64>>,
-    features: usize,
-}
 
 /// Candidate features per split: `floor(sqrt(p))` (at least 1) for classification, `p` for
 /// regression.
@@ -61,13 +34,36 @@ fn features_per_split(features: usize, task: Task) -> usize {
     }
 }
 
+/// Grows the forest's trees on one shared feature-major copy of the data.
+fn grow_trees(train: &TrainSet, target: Target, task: Task) -> Result<Vec<cart::Tree>, ModelError> {
+    let x = train.features();
+    check_rows(x.nrows())?;
+    let columns = Columns::new(x);
+    let max_features = features_per_split(x.ncols(), task);
+    Ok((0..TREES)
+        .map(|t| {
+            let mut rng = SeededRng::derive(train.seed(), t as u64);
+            let (weights, samples) = cart::bootstrap(x.nrows(), &mut rng);
+            cart::grow(
+                &columns,
+                target,
+                &weights,
+                samples,
+                max_features,
+                None,
+                &mut rng,
+            )
+        })
+        .collect())
+}
+
 impl Model for RandomForest {
     fn name(&self) -> &'static str {
         "random-forest"
     }
     fn description(&self) -> &'static str {
-        "smartcore 0.7 random forest: 100 bootstrapped CART trees, sqrt(p) features per split \
-         (all p for regression)"
+        "100 bootstrapped CART trees, sqrt(p) features per split (all p for regression), \
+         scikit-learn's algorithm"
     }
     fn facts(&self) -> ModelFacts {
         ModelFacts {
@@ -82,16 +78,12 @@ impl Model for RandomForest {
     }
     fn settings(&self) -> serde_json::Value {
         json!({
-            "implementation": "smartcore 0.7",
+            "implementation": "modelbench cart (scikit-learn's BestSplitter)",
             "trees": TREES,
             "features_per_split": {"classification": "floor(sqrt(p))", "regression": "p"},
             "bootstrap": true,
             "criterion": {"classification": "gini", "regression": "squared_error"},
             "max_depth": null,
-            "max_depth_when_rows_at_least": {
-                "rows": st::DEPTH_CAP_FROM_ROWS,
-                "max_depth": st::DEPTH_CAP,
-            },
             "min_samples_split": 2,
             "min_samples_leaf": 1,
             "seed": "the training set's seed",
@@ -102,47 +94,21 @@ impl Model for RandomForest {
     }
     fn fit(&self, train: &TrainSet) -> Result<Box<dyn Fitted>, ModelError> {
         let features = train.features().ncols();
-        let max_depth = st::smartcore_max_depth(st::depth_limit(train.rows()));
-        let x = st::to_dense(train.features())?;
-        let fit_error = |e: smartcore::error::Failed| {
-            ModelError::new(format!("smartcore random forest failed to fit: {e}"))
-        };
         if let Ok((labels, n_classes)) = train.classes() {
-            let y = class_labels(labels)?;
-            let params = RandomForestClassifierParameters {
-                max_depth,
-                min_samples_leaf: 1,
-                min_samples_split: 2,
-                n_trees: TREES,
-                m: Some(features_per_split(features, Task::Classification)),
-                keep_samples: false,
-                seed: train.seed(),
-                ..Default::default()
+            let labels = class_labels(labels);
+            let target = Target::Classes {
+                labels: &labels,
+                n_classes,
             };
-            let model = Classifier::fit(&x, &y, params).map_err(fit_error)?;
-            let trees = st::class_forest(&model, features, n_classes)?;
-            Ok(Box::new(FittedClassForest {
-                model,
-                trees,
+            Ok(Box::new(cart::ClassTrees {
+                trees: grow_trees(train, target, Task::Classification)?,
                 features,
                 n_classes,
             }))
         } else {
-            let y = train.values()?.to_vec();
-            let params = RandomForestRegressorParameters {
-                max_depth,
-                min_samples_leaf: 1,
-                min_samples_split: 2,
-                n_trees: usize::from(TREES),
-                m: Some(features_per_split(features, Task::Regression)),
-                keep_samples: false,
-                seed: train.seed(),
-            };
-            let model = Regressor::fit(&x, &y, params).map_err(fit_error)?;
-            let trees = st::value_forest(&model, features)?;
-            Ok(Box::new(FittedValueForest {
-                model,
-                trees,
+            let target = Target::Values(train.values()?);
+            Ok(Box::new(cart::ValueTrees {
+                trees: grow_trees(train, target, Task::Regression)?,
                 features,
             }))
         }
@@ -152,59 +118,12 @@ impl Model for RandomForest {
     }
 }
 
-impl Fitted for FittedClassForest {
-    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
-        st::check_columns(features, self.features)?;
-        let predicted = self
-            .model
-            .predict(&st::to_dense(features)?)
-            .map_err(|e| ModelError::new(format!("smartcore random forest failed: {e}")))?;
-        let labels = class_indices(&predicted, self.n_classes)?;
-        let mut votes = Array2::<f64>::zeros((features.nrows(), self.n_classes));
-        for (row, mut out) in features.rows().into_iter().zip(votes.rows_mut()) {
-            for tree in &self.trees {
-                out[*tree.leaf(row)] += 1.0;
-            }
-        }
-        votes /= self.trees.len().max(1) as f64;
-        Ok(Prediction::Classes {
-            labels,
-            scores: Some(ClassScores {
-                values: votes,
-                are_probabilities: true,
-            }),
-        })
-    }
-    fn size(&self) -> ModelSize {
-        st::forest_size(&self.trees)
-    }
-    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
-        super::saved_trees::save_class_trees(&self.trees, self.features, self.n_classes)
-    }
-}
-
-impl Fitted for FittedValueForest {
-    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
-        st::check_columns(features, self.features)?;
-        self.model
-            .predict(&st::to_dense(features)?)
-            .map(Prediction::Values)
-            .map_err(|e| ModelError::new(format!("smartcore random forest failed: {e}")))
-    }
-    fn size(&self) -> ModelSize {
-        st::forest_size(&self.trees)
-    }
-    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
-        super::saved_trees::save_value_trees(&self.trees, self.features)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::TargetSlice;
+    use crate::models::{Prediction, TargetSlice};
     use approx::assert_abs_diff_eq;
-    use ndarray::{array, Array2};
+    use ndarray::{array, Array2, ArrayView2};
 
     /// 30 rows on a line per class, well apart, plus a noise feature.
     fn blobs(n_classes: usize) -> (Array2<f64>, Vec<usize>) {
@@ -230,7 +149,7 @@ mod tests {
     }
 
     #[test]
-    fn separates_two_and_three_classes_with_vote_fractions() {
+    fn separates_two_and_three_classes_with_mean_fractions() {
         for n_classes in [2, 3] {
             let (x, labels) = blobs(n_classes);
             let target = TargetSlice::Classes {
@@ -240,13 +159,14 @@ mod tests {
             let fitted = RandomForest
                 .fit(&TrainSet::new(x.view(), target, 3).unwrap())
                 .unwrap();
-            let (predicted, votes) = predict(fitted.as_ref(), x.view());
+            let (predicted, scores) = predict(fitted.as_ref(), x.view());
             assert_eq!(predicted, labels);
-            for row in votes.rows() {
+            for row in scores.rows() {
                 assert_abs_diff_eq!(row.sum(), 1.0, epsilon = 1e-12);
             }
             let size = fitted.size();
             assert!(size.tree_nodes.unwrap() >= 100 && size.leaves.unwrap() >= 100);
+            assert!(fitted.tree_structure().is_none());
         }
     }
 
@@ -286,6 +206,7 @@ mod tests {
     #[test]
     fn features_per_split_follow_scikit_learn() {
         assert_eq!(features_per_split(64, Task::Classification), 8);
+        assert_eq!(features_per_split(784, Task::Classification), 28);
         assert_eq!(features_per_split(3, Task::Classification), 1);
         assert_eq!(features_per_split(10, Task::Regression), 10);
     }

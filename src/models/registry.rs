@@ -27,6 +27,8 @@ pub fn all_models() -> Vec<Box<dyn Model>> {
         Box::new(super::svr::SupportVectorRegressor),
         Box::new(super::svm_linfa::LinfaSvm),
         Box::new(super::decision_tree_linfa::LinfaDecisionTree),
+        Box::new(super::decision_tree_smartcore::SmartcoreDecisionTree::default()),
+        Box::new(super::random_forest_smartcore::SmartcoreRandomForest),
         // Baselines:
         Box::new(baseline::Majority),
         Box::new(baseline::Mean),

@@ -1,5 +1,11 @@
-//! Saving and loading the smartcore tree models (`decision-tree`, `random-forest`) as our own
-//! node lists, and predicting from them without smartcore.
+//! Saving and loading the tree models as our own node lists: `decision-tree` and
+//! `random-forest` (our `cart` engine) and their smartcore versions, predicting without
+//! smartcore.
+//!
+//! Kinds of saved trees: `classes` (a class per leaf, the smartcore classifiers; also files
+//! written before the `cart` engine), `class-fractions` (class fractions per leaf, `cart`
+//! classifiers, whose scores are scikit-learn's `predict_proba`) and `values` (a value per
+//! leaf, every regressor). A file of an older kind still loads under the model's name.
 //!
 //! smartcore's own serialized form is not a format to promise anything about (its field names
 //! are private and change between versions), so a model file holds each tree as parallel
@@ -11,6 +17,7 @@
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
+use super::cart::{ClassTrees, NodeView, Tree};
 use super::smartcore_trees::{self as st, Node, NodeTree};
 use super::{
     check_saved, read_saved, write_saved, ClassScores, Fitted, ModelError, ModelSize, Prediction,
@@ -42,6 +49,121 @@ pub(super) enum SavedTrees {
         features: usize,
         trees: Vec<SavedTree<f64>>,
     },
+    /// `cart` classifiers: a leaf's value is its class fractions (splits hold an empty list).
+    ClassFractions {
+        features: usize,
+        n_classes: usize,
+        trees: Vec<SavedTree<Vec<f64>>>,
+    },
+}
+
+/// A `cart` tree as parallel arrays; `leaf` and `split_value` give the `value` entries.
+fn cart_to_saved<O: Clone>(
+    tree: &Tree,
+    leaf: impl Fn(&[f64]) -> O,
+    split_value: O,
+) -> SavedTree<O> {
+    let n = tree.node_count();
+    let mut saved = SavedTree {
+        feature: Vec::with_capacity(n),
+        threshold: Vec::with_capacity(n),
+        low: Vec::with_capacity(n),
+        high: Vec::with_capacity(n),
+        value: Vec::with_capacity(n),
+    };
+    for i in 0..n {
+        let (feature, threshold, low, high, value) = match tree.node(i) {
+            NodeView::Leaf(values) => (0, 0.0, 0, 0, leaf(values)),
+            NodeView::Split {
+                feature,
+                threshold,
+                left,
+                right,
+            } => (feature, threshold, left, right, split_value.clone()),
+        };
+        saved.feature.push(feature);
+        saved.threshold.push(threshold);
+        saved.low.push(low);
+        saved.high.push(high);
+        saved.value.push(value);
+    }
+    saved
+}
+
+/// Rebuilds a `cart` class tree, checking every index and number before a walk could use it.
+fn cart_from_saved(
+    model: &str,
+    saved: &SavedTree<Vec<f64>>,
+    features: usize,
+    n_classes: usize,
+) -> Result<Tree, ModelError> {
+    let n = saved.feature.len();
+    check_saved(
+        model,
+        n > 0
+            && [
+                saved.threshold.len(),
+                saved.low.len(),
+                saved.high.len(),
+                saved.value.len(),
+            ]
+            .iter()
+            .all(|&len| len == n),
+        "a tree's node arrays are empty or of different lengths",
+    )?;
+    check_saved(
+        model,
+        saved
+            .value
+            .iter()
+            .flatten()
+            .all(|f| (0.0..=1.0).contains(f)),
+        "a leaf's class fractions are not between 0 and 1",
+    )?;
+    let nodes = (0..n).map(|i| {
+        if saved.low[i] == 0 && saved.high[i] == 0 {
+            NodeView::Leaf(&saved.value[i])
+        } else {
+            NodeView::Split {
+                feature: saved.feature[i],
+                threshold: saved.threshold[i],
+                left: saved.low[i],
+                right: saved.high[i],
+            }
+        }
+    });
+    Tree::from_nodes(nodes, features, n_classes)
+        .map_err(|why| ModelError::new(format!("saved {model} model is invalid: {why}")))
+}
+
+/// Saves fitted `cart` class trees (leaf class fractions).
+pub(super) fn save_fraction_trees(
+    trees: &[Tree],
+    features: usize,
+    n_classes: usize,
+) -> Result<serde_json::Value, ModelError> {
+    write_saved(&SavedTrees::ClassFractions {
+        features,
+        n_classes,
+        trees: trees
+            .iter()
+            .map(|t| cart_to_saved(t, <[f64]>::to_vec, Vec::new()))
+            .collect(),
+    })
+}
+
+/// Saves fitted `cart` value trees in the `values` kind (read back by the same walk).
+pub(super) fn save_cart_value_trees(
+    trees: &[Tree],
+    features: usize,
+) -> Result<serde_json::Value, ModelError> {
+    write_saved(&SavedTrees::Values {
+        features,
+        trees: trees
+            .iter()
+            .map(|t| cart_to_saved(t, |v| v[0], 0.0))
+            .collect(),
+    })
 }
 
 fn to_saved_tree<O: Clone + Default>(tree: &NodeTree<O>) -> SavedTree<O> {
@@ -177,6 +299,26 @@ pub(super) fn load_trees(
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Box::new(LoadedValueTrees { trees, features }))
         }
+        SavedTrees::ClassFractions {
+            features,
+            n_classes,
+            trees,
+        } => {
+            check_saved(
+                model,
+                (2..=MAX_SAVED_CLASSES).contains(&n_classes) && !trees.is_empty(),
+                "it needs 2 or more classes and at least one tree",
+            )?;
+            let trees = trees
+                .iter()
+                .map(|t| cart_from_saved(model, t, features, n_classes))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Box::new(ClassTrees {
+                trees,
+                features,
+                n_classes,
+            }))
+        }
     }
 }
 
@@ -259,5 +401,92 @@ impl Fitted for LoadedValueTrees {
     }
     fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
         save_value_trees(&self.trees, self.features)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::{Model, TargetSlice, TrainSet};
+    use ndarray::{array, Array2};
+    use serde_json::json;
+
+    fn fitted_forest() -> (Box<dyn Fitted>, Array2<f64>) {
+        let x = Array2::from_shape_fn((60, 3), |(i, j)| ((i * (j + 2) * 7) % 13) as f64);
+        let labels: Vec<usize> = (0..60).map(|i| (i * 7 % 5) % 3).collect();
+        let target = TargetSlice::Classes {
+            labels: &labels,
+            n_classes: 3,
+        };
+        let train = TrainSet::new(x.view(), target, 9).unwrap();
+        (
+            super::super::random_forest::RandomForest
+                .fit(&train)
+                .unwrap(),
+            x,
+        )
+    }
+
+    #[test]
+    fn class_fraction_trees_round_trip_bit_for_bit() {
+        let (fitted, x) = fitted_forest();
+        let saved = fitted.to_saved().unwrap();
+        assert_eq!(saved["kind"], "class-fractions");
+        let loaded = load_trees("random-forest", &saved).unwrap();
+        assert_eq!(
+            loaded.predict(x.view()).unwrap(),
+            fitted.predict(x.view()).unwrap()
+        );
+        assert_eq!(loaded.size(), fitted.size());
+        assert_eq!(loaded.to_saved().unwrap(), saved);
+    }
+
+    #[test]
+    fn crafted_class_fraction_files_are_refused() {
+        let leaf = |v: Vec<f64>| {
+            json!({"kind": "class-fractions", "features": 1, "n_classes": 2,
+            "trees": [{"feature": [0, 0, 0], "threshold": [0.5, 0.0, 0.0], "low": [1, 0, 0],
+                       "high": [2, 0, 0], "value": [[], v, [0.0, 1.0]]}]})
+        };
+        assert!(load_trees("decision-tree", &leaf(vec![1.0, 0.0])).is_ok());
+        for bad in [
+            leaf(vec![1.0]),
+            leaf(vec![2.0, -1.0]),
+            leaf(vec![f64::MAX, f64::NAN]),
+            json!({"kind": "class-fractions", "features": 1, "n_classes": 2,
+                   "trees": [{"feature": [0, 0], "threshold": [0.5, 0.0], "low": [0, 0],
+                              "high": [1, 0], "value": [[], [1.0, 0.0]]}]}),
+            json!({"kind": "class-fractions", "features": 1, "n_classes": 2,
+                   "trees": [{"feature": [5, 0, 0], "threshold": [0.5, 0.0, 0.0],
+                              "low": [1, 0, 0], "high": [2, 0, 0],
+                              "value": [[], [1.0, 0.0], [0.0, 1.0]]}]}),
+            json!({"kind": "class-fractions", "features": 1, "n_classes": 1, "trees": []}),
+            json!({"kind": "class-fractions", "features": 1, "n_classes": 2,
+                   "trees": [{"feature": [], "threshold": [], "low": [], "high": [],
+                              "value": []}]}),
+        ] {
+            let err = match load_trees("decision-tree", &bad) {
+                Err(e) => e,
+                Ok(_) => panic!("accepted {bad}"),
+            };
+            assert!(
+                err.0.contains("saved decision-tree model is invalid"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn files_of_the_earlier_one_class_per_leaf_kind_still_load() {
+        let saved = json!({"kind": "classes", "features": 1, "n_classes": 2,
+            "trees": [{"feature": [0, 0, 0], "threshold": [0.5, 0.0, 0.0], "low": [1, 0, 0],
+                       "high": [2, 0, 0], "value": [0, 0, 1]}]});
+        let loaded = load_trees("decision-tree", &saved).unwrap();
+        let Prediction::Classes { labels, .. } =
+            loaded.predict(array![[0.0], [1.0]].view()).unwrap()
+        else {
+            panic!("classifier returned values")
+        };
+        assert_eq!(labels, vec![0, 1]);
     }
 }

@@ -1,0 +1,298 @@
+//! `random-forest-smartcore` (optional, not run by default): 100 bootstrapped CART trees with
+//! features sampled at each split, fitted with smartcore 0.7's `RandomForestClassifier` /
+//! `RandomForestRegressor`. It was `random-forest` until our own engine (`cart`) replaced it:
+//! about 30x slower than scikit-learn on 5,000 x 784 (BENCHMARKS.md); it stays so that the
+//! earlier choice remains measured.
+//!
+//! Settings follow scikit-learn's defaults: 100 trees grown to pure leaves, `floor(sqrt(p))`
+//! candidate features per split for classification and all `p` for regression (scikit-learn's
+//! `max_features=1.0` for regressors; smartcore would otherwise use `sqrt(p)` for both). The
+//! seed is the training set's, so a forest is the same for a given seed. Differences from
+//! scikit-learn that remain: smartcore draws each classifier bootstrap sample per class
+//! (stratified) and does not look at further features when the sampled ones give no split.
+//! Training sets of 20,000 rows or more get a depth cap, as for `decision-tree-smartcore`.
+//!
+//! Class scores are the fraction of trees voting for each class (read from the fitted trees,
+//! which smartcore does not expose; see `smartcore_trees`); the label is smartcore's majority
+//! vote, ties going to the lower class.
+
+use ndarray::{Array2, ArrayView2};
+use serde_json::json;
+use smartcore::ensemble::random_forest_classifier::{
+    RandomForestClassifier, RandomForestClassifierParameters,
+};
+use smartcore::ensemble::random_forest_regressor::{
+    RandomForestRegressor, RandomForestRegressorParameters,
+};
+use smartcore::linalg::basic::matrix::DenseMatrix;
+
+use super::decision_tree_smartcore::{class_indices, class_labels};
+use super::smartcore_trees::{self as st, NodeTree};
+use super::{
+    ClassScores, Fitted, Model, ModelError, ModelFacts, ModelRole, ModelSize, Prediction, TrainSet,
+};
+use crate::data::Task;
+
+/// Trees per forest, scikit-learn's default.
+const TREES: u16 = 100;
+
+/// A random forest (smartcore 0.7).
+pub struct SmartcoreRandomForest;
+
+type Classifier = RandomForestClassifier<f64, u32, DenseMatrix<f64>, Vec<u32>>;
+type Regressor = RandomForestRegressor<f64, f64, DenseMatrix<f64>, Vec<f64>>;
+
+struct FittedClassForest {
+    model: Classifier,
+    trees: Vec<NodeTree<usize>>,
+    features: usize,
+    n_classes: usize,
+}
+
+struct FittedValueForest {
+    model: Regressor,
+    trees: Vec<NodeTree<f64>>,
+    features: usize,
+}
+
+/// Candidate features per split: `floor(sqrt(p))` (at least 1) for classification, `p` for
+/// regression.
+fn features_per_split(features: usize, task: Task) -> usize {
+    match task {
+        Task::Classification => ((features as f64).sqrt().floor() as usize).max(1),
+        Task::Regression => features,
+    }
+}
+
+impl Model for SmartcoreRandomForest {
+    fn name(&self) -> &'static str {
+        "random-forest-smartcore"
+    }
+    fn description(&self) -> &'static str {
+        "smartcore 0.7 random forest: 100 bootstrapped CART trees, sqrt(p) features per split \
+         (all p for regression)"
+    }
+    fn facts(&self) -> ModelFacts {
+        ModelFacts {
+            role: ModelRole::Ensemble,
+            readability_rank: 6,
+            cost_rank: 8,
+            tuning_grid: &[],
+        }
+    }
+    fn tasks(&self) -> &'static [Task] {
+        &[Task::Classification, Task::Regression]
+    }
+    fn settings(&self) -> serde_json::Value {
+        json!({
+            "implementation": "smartcore 0.7",
+            "trees": TREES,
+            "features_per_split": {"classification": "floor(sqrt(p))", "regression": "p"},
+            "bootstrap": true,
+            "criterion": {"classification": "gini", "regression": "squared_error"},
+            "max_depth": null,
+            "max_depth_when_rows_at_least": {
+                "rows": st::DEPTH_CAP_FROM_ROWS,
+                "max_depth": st::DEPTH_CAP,
+            },
+            "min_samples_split": 2,
+            "min_samples_leaf": 1,
+            "seed": "the training set's seed",
+        })
+    }
+    fn wants_standardized_features(&self) -> bool {
+        false
+    }
+    fn is_default(&self) -> bool {
+        false
+    }
+    fn fit(&self, train: &TrainSet) -> Result<Box<dyn Fitted>, ModelError> {
+        let features = train.features().ncols();
+        let max_depth = st::smartcore_max_depth(st::depth_limit(train.rows()));
+        let x = st::to_dense(train.features())?;
+        let fit_error = |e: smartcore::error::Failed| {
+            ModelError::new(format!("smartcore random forest failed to fit: {e}"))
+        };
+        if let Ok((labels, n_classes)) = train.classes() {
+            let y = class_labels(labels)?;
+            let params = RandomForestClassifierParameters {
+                max_depth,
+                min_samples_leaf: 1,
+                min_samples_split: 2,
+                n_trees: TREES,
+                m: Some(features_per_split(features, Task::Classification)),
+                keep_samples: false,
+                seed: train.seed(),
+                ..Default::default()
+            };
+            let model = Classifier::fit(&x, &y, params).map_err(fit_error)?;
+            let trees = st::class_forest(&model, features, n_classes)?;
+            Ok(Box::new(FittedClassForest {
+                model,
+                trees,
+                features,
+                n_classes,
+            }))
+        } else {
+            let y = train.values()?.to_vec();
+            let params = RandomForestRegressorParameters {
+                max_depth,
+                min_samples_leaf: 1,
+                min_samples_split: 2,
+                n_trees: usize::from(TREES),
+                m: Some(features_per_split(features, Task::Regression)),
+                keep_samples: false,
+                seed: train.seed(),
+            };
+            let model = Regressor::fit(&x, &y, params).map_err(fit_error)?;
+            let trees = st::value_forest(&model, features)?;
+            Ok(Box::new(FittedValueForest {
+                model,
+                trees,
+                features,
+            }))
+        }
+    }
+    fn load_fitted(&self, saved: &serde_json::Value) -> Result<Box<dyn Fitted>, ModelError> {
+        super::saved_trees::load_trees(self.name(), saved)
+    }
+}
+
+impl Fitted for FittedClassForest {
+    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
+        st::check_columns(features, self.features)?;
+        let predicted = self
+            .model
+            .predict(&st::to_dense(features)?)
+            .map_err(|e| ModelError::new(format!("smartcore random forest failed: {e}")))?;
+        let labels = class_indices(&predicted, self.n_classes)?;
+        let mut votes = Array2::<f64>::zeros((features.nrows(), self.n_classes));
+        for (row, mut out) in features.rows().into_iter().zip(votes.rows_mut()) {
+            for tree in &self.trees {
+                out[*tree.leaf(row)] += 1.0;
+            }
+        }
+        votes /= self.trees.len().max(1) as f64;
+        Ok(Prediction::Classes {
+            labels,
+            scores: Some(ClassScores {
+                values: votes,
+                are_probabilities: true,
+            }),
+        })
+    }
+    fn size(&self) -> ModelSize {
+        st::forest_size(&self.trees)
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        super::saved_trees::save_class_trees(&self.trees, self.features, self.n_classes)
+    }
+}
+
+impl Fitted for FittedValueForest {
+    fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {
+        st::check_columns(features, self.features)?;
+        self.model
+            .predict(&st::to_dense(features)?)
+            .map(Prediction::Values)
+            .map_err(|e| ModelError::new(format!("smartcore random forest failed: {e}")))
+    }
+    fn size(&self) -> ModelSize {
+        st::forest_size(&self.trees)
+    }
+    fn to_saved(&self) -> Result<serde_json::Value, ModelError> {
+        super::saved_trees::save_value_trees(&self.trees, self.features)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::TargetSlice;
+    use approx::assert_abs_diff_eq;
+    use ndarray::{array, Array2};
+
+    /// 30 rows on a line per class, well apart, plus a noise feature.
+    fn blobs(n_classes: usize) -> (Array2<f64>, Vec<usize>) {
+        let rows = 30 * n_classes;
+        let x = Array2::from_shape_fn((rows, 2), |(i, j)| {
+            if j == 0 {
+                (i / 30) as f64 * 10.0 + (i % 30) as f64 * 0.1
+            } else {
+                (i * 7 % 11) as f64
+            }
+        });
+        (x, (0..rows).map(|i| i / 30).collect())
+    }
+
+    fn predict(fitted: &dyn Fitted, x: ArrayView2<f64>) -> (Vec<usize>, Array2<f64>) {
+        match fitted.predict(x).unwrap() {
+            Prediction::Classes {
+                labels,
+                scores: Some(s),
+            } => (labels, s.values),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn separates_two_and_three_classes_with_vote_fractions() {
+        for n_classes in [2, 3] {
+            let (x, labels) = blobs(n_classes);
+            let target = TargetSlice::Classes {
+                labels: &labels,
+                n_classes,
+            };
+            let fitted = SmartcoreRandomForest
+                .fit(&TrainSet::new(x.view(), target, 3).unwrap())
+                .unwrap();
+            let (predicted, votes) = predict(fitted.as_ref(), x.view());
+            assert_eq!(predicted, labels);
+            for row in votes.rows() {
+                assert_abs_diff_eq!(row.sum(), 1.0, epsilon = 1e-12);
+            }
+            let size = fitted.size();
+            assert!(size.tree_nodes.unwrap() >= 100 && size.leaves.unwrap() >= 100);
+        }
+    }
+
+    #[test]
+    fn same_seed_same_forest_and_other_seed_differs() {
+        let (x, labels) = blobs(3);
+        let target = TargetSlice::Classes {
+            labels: &labels,
+            n_classes: 3,
+        };
+        let probe = array![[9.5, 3.0], [19.6, 1.0]];
+        let fit = |seed| {
+            let fitted = SmartcoreRandomForest
+                .fit(&TrainSet::new(x.view(), target, seed).unwrap())
+                .unwrap();
+            (predict(fitted.as_ref(), probe.view()).1, fitted.size())
+        };
+        assert_eq!(fit(1), fit(1));
+        assert_ne!(fit(1), fit(2));
+    }
+
+    #[test]
+    fn regression_forest_follows_a_step() {
+        let x = Array2::from_shape_fn((40, 1), |(i, _)| i as f64);
+        let y: Vec<f64> = (0..40).map(|i| if i < 20 { 1.0 } else { 5.0 }).collect();
+        let train = TrainSet::new(x.view(), TargetSlice::Values(&y), 0).unwrap();
+        let fitted = SmartcoreRandomForest.fit(&train).unwrap();
+        let Prediction::Values(values) = fitted.predict(array![[2.0], [35.0]].view()).unwrap()
+        else {
+            panic!("regressor returned classes")
+        };
+        assert_abs_diff_eq!(values[0], 1.0, epsilon = 1e-9);
+        assert_abs_diff_eq!(values[1], 5.0, epsilon = 1e-9);
+        assert!(fitted.predict(array![[1.0, 2.0]].view()).is_err());
+    }
+
+    #[test]
+    fn features_per_split_follow_scikit_learn() {
+        assert_eq!(features_per_split(64, Task::Classification), 8);
+        assert_eq!(features_per_split(3, Task::Classification), 1);
+        assert_eq!(features_per_split(10, Task::Regression), 10);
+    }
+}
