@@ -157,9 +157,11 @@ def main():
             entry[2] += m.get("predict_ms", 0.0) / 1e3
             entry[3].append(m["scores"]["test"]["accuracy"])
     cell_seconds = sum(v[1] + v[2] for v in ours.values())
-    print(f"cells {len(results['cells'])}; summed fit+predict {cell_seconds:.1f} s; the rest of the "
-          f"CPU time ({max(cpu - cell_seconds, 0.0):.1f} s) is worker start-up, loading, scaling, "
-          "analysis and reports")
+    print(f"cells {len(results['cells'])}; summed fit+predict {cell_seconds:.1f} s (wall time of "
+          f"each cell; above the run's CPU time when parallel cells shared busy cores)")
+    if cpu > cell_seconds:
+        print(f"the rest of the CPU time, {cpu - cell_seconds:.1f} s, is worker start-up, loading, "
+              "scaling, training-set predictions, analysis and reports")
 
     sk = {}
     replay_wall = None
