@@ -363,33 +363,56 @@ pub(super) fn fit_one_vs_one(
 
 impl OneVsOneSvm {
     /// Each machine's decision value for each row, rows × machines (libsvm's
-    /// `svm_predict_values`: kernel values to every support vector once per row).
+    /// `svm_predict_values`: kernel values to every support vector once per row). The dot
+    /// products of a block of rows with every support vector are one matrix product: on wide
+    /// data a row-at-a-time pass streams all support vectors from memory for each row.
     pub fn decision_values(&self, features: ArrayView2<f64>) -> Result<Array2<f64>, ModelError> {
         check_columns(features, self.support_vectors.ncols())?;
         let width = self.support_vectors.ncols();
         let svs = DenseRows::new(self.support_vectors.iter().copied().collect(), width);
-        let mut kernel_values = vec![0.0f64; svs.len()];
         let mut out = Array2::zeros((features.nrows(), self.machines.len()));
-        let mut row_buffer = Vec::with_capacity(width);
-        for (row, mut decisions) in features.rows().into_iter().zip(out.rows_mut()) {
-            row_buffer.clear();
-            row_buffer.extend(row.iter());
-            let square = super::svm_solver::dot(&row_buffer, &row_buffer);
-            self.kernel
-                .fill(&row_buffer, square, &svs, 0, &mut kernel_values);
-            for (d, m) in decisions.iter_mut().zip(&self.machines) {
-                *d = m
-                    .support
-                    .iter()
-                    .zip(&m.coefficients)
-                    .map(|(&k, &c)| c * kernel_values[k])
-                    .sum::<f64>()
-                    - m.rho;
+        for start in (0..features.nrows()).step_by(PREDICTION_BLOCK_ROWS) {
+            let end = (start + PREDICTION_BLOCK_ROWS).min(features.nrows());
+            let block = features.slice(ndarray::s![start..end, ..]);
+            // Written into a row-major array: `dot` may return column-major products.
+            let mut kernel_values = Array2::zeros((end - start, svs.len()));
+            ndarray::linalg::general_mat_mul(
+                1.0,
+                &block,
+                &svs.matrix().t(),
+                0.0,
+                &mut kernel_values,
+            );
+            for ((row, mut values), mut decisions) in block
+                .rows()
+                .into_iter()
+                .zip(kernel_values.rows_mut())
+                .zip(out.slice_mut(ndarray::s![start..end, ..]).rows_mut())
+            {
+                let square = row
+                    .as_slice()
+                    .map_or_else(|| row.dot(&row), |r| super::svm_solver::dot(r, r));
+                let values = values
+                    .as_slice_mut()
+                    .expect("kernel_values is a row-major array");
+                self.kernel.finish_products(values, square, &svs);
+                for (d, m) in decisions.iter_mut().zip(&self.machines) {
+                    *d = m
+                        .support
+                        .iter()
+                        .zip(&m.coefficients)
+                        .map(|(&k, &c)| c * values[k])
+                        .sum::<f64>()
+                        - m.rho;
+                }
             }
         }
         Ok(out)
     }
 }
+
+/// Rows per kernel block in predictions: bounds the block to this many rows × support vectors.
+const PREDICTION_BLOCK_ROWS: usize = 256;
 
 impl Fitted for OneVsOneSvm {
     fn predict(&self, features: ArrayView2<f64>) -> Result<Prediction, ModelError> {

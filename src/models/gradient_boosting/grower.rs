@@ -11,7 +11,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::binning::{BinMapper, BinnedRows};
-use super::histogram::{subtract_in_place, BinStats, HistogramLayout, HistogramPool};
+use super::histogram::{
+    subtract_in_place, BinStats, HistogramLayout, HistogramPool, OrderedGradients,
+};
 
 /// scikit-learn's `min_hessian_to_split`: below it a side is too flat to trust its Newton step.
 const MIN_HESSIAN_TO_SPLIT: f64 = 1e-3;
@@ -134,6 +136,7 @@ pub struct Grower<'a> {
     params: TreeParams,
     indices: Vec<u32>,
     scratch: Vec<u32>,
+    ordered: OrderedGradients,
     pool: HistogramPool,
 }
 
@@ -149,6 +152,7 @@ impl<'a> Grower<'a> {
             params,
             indices: Vec::with_capacity(rows),
             scratch: Vec::with_capacity(rows),
+            ordered: OrderedGradients::default(),
             pool,
         }
     }
@@ -192,6 +196,7 @@ impl<'a> Grower<'a> {
                 &self.indices,
                 gradients,
                 hessians,
+                &mut self.ordered,
             );
             self.consider(
                 root,
@@ -260,6 +265,7 @@ impl<'a> Grower<'a> {
                 &self.indices[small.start..small.end],
                 gradients,
                 hessians,
+                &mut self.ordered,
             );
             let mut large_histogram = parent_histogram;
             subtract_in_place(&mut large_histogram, &small_histogram);
@@ -391,13 +397,12 @@ impl<'a> Grower<'a> {
     /// Reorders `indices[start..end]` so the rows going left (code <= bin) come first, each
     /// side in its old order; returns where the right side starts.
     fn partition(&mut self, start: usize, end: usize, feature: usize, bin: usize) -> usize {
-        let features = self.binned.features();
-        let codes = self.binned.codes();
+        let codes = self.binned.column(feature);
         self.scratch.clear();
         let mut write = start;
         for read in start..end {
             let r = self.indices[read];
-            if usize::from(codes[r as usize * features + feature]) <= bin {
+            if usize::from(codes[r as usize]) <= bin {
                 self.indices[write] = r;
                 write += 1;
             } else {

@@ -49,6 +49,12 @@ impl DenseRows {
         self.squares[i]
     }
 
+    /// All rows as one row-major matrix.
+    pub fn matrix(&self) -> ndarray::ArrayView2<'_, f64> {
+        ndarray::ArrayView2::from_shape((self.len(), self.width), &self.values)
+            .expect("values hold len() rows of width")
+    }
+
     /// Exchanges rows `i` and `j` (the solver's shrinking reorders its variables).
     pub fn swap(&mut self, i: usize, j: usize) {
         if i == j {
@@ -80,6 +86,17 @@ impl KernelFunction {
             return;
         }
         fill_body::<T, PortableDot>(self, x, square, rows, start, out);
+    }
+
+    /// Turns `dots` (x·y for the rows y of `rows`, in order, from a matrix product) into
+    /// K(x, y) in place, where `square` is x·x. Predictions compute a block of rows' products
+    /// with every support vector as one matrix product and finish them here.
+    pub fn finish_products(self, dots: &mut [f64], square: f64, rows: &DenseRows) {
+        if let KernelFunction::Rbf { gamma } = self {
+            for (d, &sy) in dots.iter_mut().zip(&rows.squares) {
+                *d = exp(-gamma * (square + sy - 2.0 * *d));
+            }
+        }
     }
 
     /// K(x, y) for two rows with squared norms `sx`, `sy`.
