@@ -13,7 +13,9 @@ Runs, in this order and on the same machine:
 - logistic: modelbench's `logistic` fit (criterion's `model_fit_breast_cancer/logistic` of
   `model_fits`, plus digits through the same bench) beside `LogisticRegression()` (lbfgs).
 
-Prints a Markdown section for BENCHMARKS.md with the CPU's name. With `--skip-cargo`, reads the
+Prints a Markdown section for BENCHMARKS.md with the CPU's name, then one line per target of
+issue 11 that the steps section measures, `TARGET <name> <ratio> <threshold> <met|not met>`, and
+`CPU <name>`, for the generator of BENCHMARKS.md to collect. With `--skip-cargo`, reads the
 last criterion results and summary logs under target/ instead of running cargo. numpy and
 scikit-learn run on one BLAS thread (OPENBLAS_NUM_THREADS=1 unless set), as modelbench does.
 A tool for people, not CI: timings on a shared machine move; compare the ratios of one run.
@@ -125,11 +127,17 @@ def mlp_section(args, lines):
                      f"{theirs / ours:.2f} | >= 1 |")
 
 
+def target_line(name, ratio, threshold):
+    """The machine-readable line of one target: higher ratios are better."""
+    verdict = "met" if ratio >= threshold else "not met"
+    return f"TARGET {name} {ratio:.3f} {threshold:g} {verdict}"
+
+
 def summary_rows(text, pattern):
     return {m.group(1).strip(): m.groups()[1:] for m in re.finditer(pattern, text, re.M)}
 
 
-def steps_section(args, lines):
+def steps_section(args, lines, targets):
     steps = cargo_bench("training_step", env={"MODELBENCH_SUMMARY_ONLY": "1"}, skip=args.skip_cargo)
     backends = cargo_bench("matmul_backends", skip=args.skip_cargo)
     cargo_bench("article", skip=args.skip_cargo)
@@ -146,6 +154,9 @@ def steps_section(args, lines):
     lines.append("|---|---|---|---|---|")
     lines.append(f"| article, 10000 iterations | {ours_article * 1e3:.3f} ms | {article_s * 1e3:.2f} ms | "
                  f"{article_s / ours_article:.0f} | >= 100 |")
+    targets.append(target_line("article-vs-numpy", article_s / ours_article, 100))
+    target_names = {("f64", "digits-full"): ("step-f64-digits-vs-numpy", 2.0),
+                    ("f32", "mnist"): ("step-f32-mnist-vs-numpy", 1.5)}
     for key, rows, inputs, hidden, outputs, dtype, target in [
         (("f64", "digits-full"), 1797, 64, 32, 10, np.float64, ">= 2"),
         (("f32", "mnist"), 5000, 784, 128, 10, np.float32, ">= 1.5"),
@@ -160,6 +171,9 @@ def steps_section(args, lines):
         lines.append(f"| step {key[0]} {rows} x {inputs} -> {hidden} -> {outputs} | {ours_us / 1e3:.3f} ms "
                      f"({ours_gflops:.1f} GFLOP/s) | {numpy_s * 1e3:.3f} ms ({flops / numpy_s / 1e9:.1f} GFLOP/s) | "
                      f"{numpy_s / (ours_us / 1e6):.2f} | {target} |")
+        if key in target_names:
+            target_name, threshold = target_names[key]
+            targets.append(target_line(target_name, numpy_s / (ours_us / 1e6), threshold))
     for (name, kind), (mm, gemm) in sorted(ours_products.items()):
         lines.append(f"| product {name} {kind} | matrixmultiply {mm:.1f}, gemm {gemm:.1f} GFLOP/s | | "
                      f"gemm / mm {gemm / mm:.2f} | |")
@@ -168,6 +182,7 @@ def steps_section(args, lines):
     if best and mnist:
         lines.append(f"| step f32 mnist / best f32 product rate | {mnist[1]:.1f} / {best:.1f} GFLOP/s | | "
                      f"{mnist[1] / best:.0%} | >= 80% |")
+        targets.append(target_line("step-f32-mnist-share-of-peak", mnist[1] / best, 0.8))
 
 
 def logistic_section(args, lines):
@@ -203,10 +218,14 @@ def main():
              f"{np.__version__}, scikit-learn {sklearn.__version__}, "
              f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}. "
              f"Command: `python3 benches/reference/network_speed.py{' ' + ' '.join(sys.argv[1:]) if sys.argv[1:] else ''}`.", ""]
-    for name, section in [("mlp", mlp_section), ("steps", steps_section), ("logistic", logistic_section)]:
+    targets = []
+    for name, section in [("mlp", mlp_section), ("steps", lambda a, l: steps_section(a, l, targets)),
+                          ("logistic", logistic_section)]:
         if name in wanted:
             section(args, lines)
             lines.append("")
+    lines.extend(targets)
+    lines.append(f"CPU {cpu_name()}")
     print("\n".join(lines))
     return 0
 

@@ -57,8 +57,8 @@ impl<F: Float> Network<F> {
     ///
     /// `step` is the factor applied to the summed update (the learning rate, divided by the row
     /// count for a mean gradient). Allocates nothing itself; matrix products above a few
-    /// thousand multiply-adds go to matrixmultiply, which allocates its packing buffer per
-    /// product. Panics if the shapes of `inputs`, `targets` and `buffers` disagree with the
+    /// thousand multiply-adds go to the `gemm` crate, which allocates its packing space per
+    /// product (it has no caller-owned workspace). Panics if the shapes of `inputs`, `targets` and `buffers` disagree with the
     /// network; [`Network::fit`] checks them first.
     pub fn train_step(
         &mut self,
@@ -296,8 +296,9 @@ mod tests {
         assert_eq!(network.parameter_count(), 40 * 50 + 50 + 50 * 10 + 10);
     }
 
-    #[test]
-    fn small_single_layer_path_is_bit_identical_to_the_step_loop() {
+    /// Trains `rows` × `features` → `outputs` through `train` (the small paths) and through the
+    /// step loop from the same start, and requires identical weights, biases and outputs.
+    fn assert_small_path_matches_step_loop(rows: usize, features: usize, outputs: usize) {
         for (bias, output) in [
             (false, OutputActivation::Sigmoid),
             (true, OutputActivation::Sigmoid),
@@ -311,26 +312,48 @@ mod tests {
                 seed: 9,
                 ..NetworkSettings::default()
             };
-            let x = array![
-                [0.0, 0.0, 1.0],
-                [0.0, 1.0, 1.0],
-                [1.0, 0.0, 1.0],
-                [1.0, 1.0, 1.0]
-            ];
-            let y = array![[0.0, 1.0], [0.0, 0.0], [1.0, 1.0], [1.0, 0.0]];
-            let mut fast = Network::<f64>::initialise(3, 2, &settings).unwrap();
+            let x = Array2::from_shape_fn((rows, features), |(i, j)| {
+                ((i * 5 + j * 3) % 7) as f64 / 7.0 - 0.3
+            });
+            let y = Array2::from_shape_fn((rows, outputs), |(i, j)| ((i + j) % 2) as f64);
+            let mut fast = Network::<f64>::initialise(features, outputs, &settings).unwrap();
             let mut slow = fast.clone();
             let fast_buffers = fast.train(x.view(), y.view(), &settings).unwrap();
-            let mut slow_buffers = TrainingBuffers::new(4, &slow);
+            let mut slow_buffers = TrainingBuffers::new(rows, &slow);
             for _ in 0..settings.iterations {
-                slow.train_step(x.view(), y.view(), &mut slow_buffers, 0.3 / 4.0);
+                slow.train_step(x.view(), y.view(), &mut slow_buffers, 0.3 / rows as f64);
             }
-            assert_eq!(fast, slow);
-            assert_eq!(fast_buffers.output(), slow_buffers.output());
+            let shape = format!("{rows} x {features} -> {outputs}, bias {bias}, {output:?}");
+            assert_eq!(fast, slow, "{shape}");
+            assert_eq!(fast_buffers.output(), slow_buffers.output(), "{shape}");
+            assert_eq!(fast_buffers.deltas, slow_buffers.deltas, "{shape}");
             assert_ne!(
                 fast.layers[0].weights,
-                Network::<f64>::initialise(3, 2, &settings).unwrap().layers[0].weights
+                Network::<f64>::initialise(features, outputs, &settings)
+                    .unwrap()
+                    .layers[0]
+                    .weights
             );
+        }
+    }
+
+    #[test]
+    fn small_single_layer_paths_are_bit_identical_to_the_step_loop() {
+        // The article's 4 × 3 → 1 and every padded register block (rows, inputs up to 4 or
+        // 8; outputs 1, or up to 4), then shapes too large for registers (the slice loop).
+        for (rows, features, outputs) in [
+            (4, 3, 1),
+            (4, 3, 2),
+            (3, 6, 1),
+            (7, 2, 1),
+            (8, 8, 1),
+            (2, 2, 3),
+            (6, 5, 4),
+            (9, 3, 1),
+            (4, 9, 2),
+            (5, 3, 5),
+        ] {
+            assert_small_path_matches_step_loop(rows, features, outputs);
         }
     }
 
