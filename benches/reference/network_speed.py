@@ -185,7 +185,7 @@ def steps_section(args, lines, targets):
         targets.append(target_line("step-f32-mnist-share-of-peak", mnist[1] / best, 0.8))
 
 
-def logistic_section(args, lines):
+def logistic_section(args, lines, targets):
     out = cargo_bench("model_fits", ["logistic"], skip=args.skip_cargo)
     del out
     frame = pd.read_csv(ROOT / "datasets" / "breast_cancer.csv")
@@ -197,6 +197,7 @@ def logistic_section(args, lines):
     lines.append("| logistic fit | modelbench `logistic` | scikit-learn `LogisticRegression()` | ratio (sk / mb) | target |")
     lines.append("|---|---|---|---|---|")
     lines.append(f"| breast_cancer 456 x 30 | {ours * 1e3:.2f} ms | {theirs * 1e3:.2f} ms | {theirs / ours:.2f} | >= 1 |")
+    targets.append(target_line("logistic-breast_cancer-vs-sklearn", theirs / ours, 1.0))
     try:
         ours_digits = criterion_median_s("logistic_fit", "digits 1437 x 64")
     except FileNotFoundError:
@@ -204,6 +205,7 @@ def logistic_section(args, lines):
     xd, yd = digits_training_rows()
     theirs, _ = median_fit_s(lambda: LogisticRegression(max_iter=10000), xd, yd, 5)
     lines.append(f"| digits 1437 x 64 | {ours_digits * 1e3:.1f} ms | {theirs * 1e3:.1f} ms | {theirs / ours_digits:.2f} | >= 1 |")
+    targets.append(target_line("logistic-digits-vs-sklearn", theirs / ours_digits, 1.0))
 
 
 def main():
@@ -220,7 +222,7 @@ def main():
              f"Command: `python3 benches/reference/network_speed.py{' ' + ' '.join(sys.argv[1:]) if sys.argv[1:] else ''}`.", ""]
     targets = []
     for name, section in [("mlp", mlp_section), ("steps", lambda a, l: steps_section(a, l, targets)),
-                          ("logistic", logistic_section)]:
+                          ("logistic", lambda a, l: logistic_section(a, l, targets))]:
         if name in wanted:
             section(args, lines)
             lines.append("")
