@@ -158,9 +158,10 @@ enum Cell {
     Missing,
 }
 
+/// Types, checks and encodes `table`'s columns into a [`Dataset`]; its `sha256` is left empty
+/// for the caller, who hashes the bytes alongside.
 pub(crate) fn build(
     path: &Path,
-    bytes: &[u8],
     table: RawTable,
     options: &LoadOptions,
 ) -> Result<Dataset, DataError> {
@@ -179,6 +180,17 @@ pub(crate) fn build(
         rows_in_file: table.n_rows(),
         ..LoadReport::default()
     };
+    // Numeric features whose every value is a finite number need no check on any row (the
+    // common case); the row walk looks at the others only, in file order as before.
+    let to_check: Vec<usize> = plan
+        .features
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            f.kind == ColumnKind::Categorical || !f.values.iter().all(|v| v.is_finite())
+        })
+        .map(|(f, _)| f)
+        .collect();
     for (r, &line) in table.lines.iter().enumerate() {
         let target_cell = table.cell(r, target_index);
         if is_missing_token(target_cell) {
@@ -189,7 +201,8 @@ pub(crate) fn build(
             continue;
         }
         let mut row_has_missing = false;
-        for (f, feature) in plan.features.iter().enumerate() {
+        for &f in &to_check {
+            let feature = &plan.features[f];
             let value = feature.values.get(r).copied().unwrap_or(f64::NAN);
             if feature.kind == ColumnKind::Numeric && value.is_finite() {
                 // A number (so not missing) and finite: nothing to check, the common case.
@@ -355,7 +368,7 @@ pub(crate) fn build(
             |s| s.to_string_lossy().into_owned(),
         ),
         path: path.to_path_buf(),
-        sha256: sha256_hex(bytes),
+        sha256: String::new(),
         features,
         feature_names,
         columns,
@@ -621,7 +634,7 @@ fn write_warnings(report: &mut LoadReport) {
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -68,8 +68,20 @@ pub fn load_csv_bytes(
     bytes: &[u8],
     options: &LoadOptions,
 ) -> Result<Dataset, DataError> {
-    let table = read::parse_table(path, bytes, options)?;
-    dataset::build(path, bytes, table, options)
+    // The hash needs only the bytes: it is computed on another core while they are parsed
+    // (on this one if no thread can be started, or if the hashing thread failed).
+    std::thread::scope(|scope| {
+        let hashing = std::thread::Builder::new()
+            .name("dataset-sha256".into())
+            .spawn_scoped(scope, || dataset::sha256_hex(bytes))
+            .ok();
+        let mut dataset = read::parse_table(path, bytes, options)
+            .and_then(|table| dataset::build(path, table, options))?;
+        dataset.sha256 = hashing
+            .and_then(|thread| thread.join().ok())
+            .unwrap_or_else(|| dataset::sha256_hex(bytes));
+        Ok(dataset)
+    })
 }
 
 /// Reads a CSV file's bytes (refusing it over `options.max_bytes`), for [`parse_raw_table`].

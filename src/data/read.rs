@@ -5,6 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::records::{count_line_ends, RecordReader, Span};
+use super::schema::short_decimal;
 use super::{ColumnRef, DataError, DataErrorKind, LoadOptions};
 
 /// A CSV file split into fields, header apart, every row the width of the header. Fields are
@@ -23,6 +24,9 @@ pub(crate) struct RawTable<'a> {
     unquoted: String,
     /// Row after row, `headers.len()` fields each.
     cells: Vec<Span>,
+    /// Per column, each row's field read as a plain decimal while its bytes were at hand
+    /// (`schema::short_decimal`); NaN where the field is anything else, to be read in full.
+    numbers: Vec<Vec<f64>>,
 }
 
 impl<'a> RawTable<'a> {
@@ -34,6 +38,12 @@ impl<'a> RawTable<'a> {
     #[inline]
     pub fn cell(&self, row: usize, column: usize) -> &str {
         self.field(self.cells[row * self.headers.len() + column])
+    }
+
+    /// Column `column`'s fields that are plain decimals, as numbers, NaN for the others
+    /// (see [`RawTable::cell`] for those).
+    pub fn plain_decimals(&self, column: usize) -> &[f64] {
+        &self.numbers[column]
     }
 
     /// Every row's fields, in file order.
@@ -51,10 +61,7 @@ impl<'a> RawTable<'a> {
 
     #[inline]
     fn field(&self, span: Span) -> &str {
-        match span.start.checked_sub(self.text.len()) {
-            None => &self.text[span.start..span.end],
-            Some(start) => &self.unquoted[start..span.end - self.text.len()],
-        }
+        field_of(self.text, &self.unquoted, span)
     }
 
     /// A table of the given fields (for tests of what comes after reading).
@@ -68,16 +75,30 @@ impl<'a> RawTable<'a> {
             text: "",
             unquoted: String::new(),
             cells: Vec::new(),
+            numbers: vec![Vec::new(); headers.len()],
         };
-        for field in rows.iter().flat_map(|row| row.iter()) {
-            let start = table.unquoted.len();
-            table.unquoted.push_str(field);
-            table.cells.push(Span {
-                start,
-                end: table.unquoted.len(),
-            });
+        for row in rows {
+            for (column, field) in row.iter().enumerate() {
+                let start = table.unquoted.len();
+                table.unquoted.push_str(field);
+                table.cells.push(Span {
+                    start,
+                    end: table.unquoted.len(),
+                });
+                let number = short_decimal(field.as_bytes(), b'.').unwrap_or(f64::NAN);
+                table.numbers[column].push(number);
+            }
         }
         table
+    }
+}
+
+/// The text of the field at `span`: in the file's text, or in the side buffer of quoted ones.
+#[inline]
+fn field_of<'t>(text: &'t str, unquoted: &'t str, span: Span) -> &'t str {
+    match span.start.checked_sub(text.len()) {
+        None => &text[span.start..span.end],
+        Some(start) => &unquoted[start..span.end - text.len()],
     }
 }
 
@@ -196,17 +217,18 @@ pub(crate) fn parse_table<'a>(
         text,
         unquoted,
         cells,
+        numbers: Vec::new(),
     };
     table.headers = table.cells().map(str::to_string).collect();
     check_headers(path, &table.headers, header_line, options)?;
     let width = table.headers.len();
     table.cells.clear();
-    // Room for every row when the rows are about as long as the first one (a guess; the
-    // vector grows if not).
-    let first_row_bytes = text.find('\n').map_or(text.len(), |i| i + 1);
-    table
-        .cells
-        .reserve(width * (text.len() / first_row_bytes.max(1) + 1));
+    // Room for every row when the rows are about as long as the header (a guess; the vectors
+    // grow if not).
+    let header_bytes = text.find(['\n', '\r']).map_or(text.len(), |i| i + 1);
+    let rows_guess = text.len() / header_bytes.max(1) + 1;
+    table.cells.reserve(width * rows_guess);
+    table.numbers = vec![Vec::with_capacity(rows_guess); width];
     loop {
         let before = table.cells.len();
         let line = match reader
@@ -233,6 +255,12 @@ pub(crate) fn parse_table<'a>(
             .at_line(line));
         }
         table.lines.push(line);
+        // Each field's bytes were just read: parse the plain decimals now, while they are
+        // in cache, instead of in a second pass over the file.
+        for (column, &span) in table.numbers.iter_mut().zip(&table.cells[before..]) {
+            let field = field_of(text, &table.unquoted, span);
+            column.push(short_decimal(field.as_bytes(), b'.').unwrap_or(f64::NAN));
+        }
     }
     if table.lines.is_empty() {
         return Err(DataError::file(path, DataErrorKind::HeaderOnly));

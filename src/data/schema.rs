@@ -42,7 +42,7 @@ pub(crate) fn parse_number(cell: &str) -> Option<f64> {
 /// to the decimal (Clinger's fast path, which `from_str` itself takes for these inputs). It
 /// skips the general parser's bookkeeping, the most of a numeric file's load time.
 #[inline]
-fn short_decimal(bytes: &[u8], point: u8) -> Option<f64> {
+pub(crate) fn short_decimal(bytes: &[u8], point: u8) -> Option<f64> {
     const POWERS_OF_TEN: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
@@ -55,23 +55,36 @@ fn short_decimal(bytes: &[u8], point: u8) -> Option<f64> {
     if digits.is_empty() || digits.len() > MAX_DIGITS + 1 {
         return None;
     }
+    // Whole digits, then (after one `point`) fraction digits: two tight loops.
     let mut mantissa: u64 = 0;
-    let mut fraction_digits = None;
-    for (i, &b) in digits.iter().enumerate() {
+    let mut i = 0;
+    while let Some(&b) = digits.get(i) {
         let digit = b.wrapping_sub(b'0');
-        if digit < 10 {
-            mantissa = mantissa * 10 + u64::from(digit);
-        } else if b == point && fraction_digits.is_none() {
-            fraction_digits = Some(digits.len() - i - 1);
-        } else {
-            return None;
+        if digit >= 10 {
+            break;
         }
+        mantissa = mantissa * 10 + u64::from(digit);
+        i += 1;
     }
-    let n_digits = digits.len() - usize::from(fraction_digits.is_some());
-    if n_digits == 0 || n_digits > MAX_DIGITS {
+    let whole_digits = i;
+    let mut fraction_digits = 0;
+    if digits.get(i) == Some(&point) {
+        i += 1;
+        while let Some(&b) = digits.get(i) {
+            let digit = b.wrapping_sub(b'0');
+            if digit >= 10 {
+                break;
+            }
+            mantissa = mantissa * 10 + u64::from(digit);
+            i += 1;
+        }
+        fraction_digits = i - whole_digits - 1;
+    }
+    let n_digits = whole_digits + fraction_digits;
+    if i != digits.len() || n_digits == 0 || n_digits > MAX_DIGITS {
         return None;
     }
-    let value = mantissa as f64 / POWERS_OF_TEN[fraction_digits.unwrap_or(0)];
+    let value = mantissa as f64 / POWERS_OF_TEN[fraction_digits];
     Some(if negative { -value } else { value })
 }
 
@@ -141,9 +154,8 @@ pub(crate) fn parse_column<'a>(
     column.finish()
 }
 
-/// [`parse_column`] for several columns of the same rows at once, walking the rows in order:
-/// each record's fields sit together in memory, so this reads them once, front to back,
-/// instead of jumping between 100,000 records once per column.
+/// [`parse_column`] for several columns of a table, starting from the plain decimals read
+/// with the file ([`RawTable::plain_decimals`]).
 pub(crate) fn parse_columns(
     table: &RawTable,
     columns: &[usize],
@@ -156,9 +168,14 @@ pub(crate) fn parse_columns(
             ..ParsedColumn::default()
         })
         .collect();
-    for row in table.rows() {
-        for (column, &index) in parsed.iter_mut().zip(columns) {
-            column.push(&row[index], decimal);
+    for (column, &index) in parsed.iter_mut().zip(columns) {
+        // Plain decimals were parsed while the file was read; the other cells are read here.
+        for (row, &number) in table.plain_decimals(index).iter().enumerate() {
+            if number.is_nan() {
+                column.push(table.cell(row, index), decimal);
+            } else {
+                column.push_number(number);
+            }
         }
     }
     parsed.into_iter().map(ParsedColumn::finish).collect()
@@ -172,6 +189,14 @@ struct ParsedColumn {
 }
 
 impl ParsedColumn {
+    /// A cell that is a number (so present, not a missing token).
+    #[inline]
+    fn push_number(&mut self, value: f64) {
+        self.present += 1;
+        self.numeric += 1;
+        self.values.push(value);
+    }
+
     #[inline]
     fn push(&mut self, cell: &str, decimal: DecimalMark) {
         // A plain decimal is a number and not a missing token (those have no digits).
