@@ -228,7 +228,8 @@ pub(crate) fn parse_table<'a>(
     let header_bytes = text.find(['\n', '\r']).map_or(text.len(), |i| i + 1);
     let rows_guess = text.len() / header_bytes.max(1) + 1;
     table.cells.reserve(width * rows_guess);
-    table.numbers = vec![Vec::with_capacity(rows_guess); width];
+    // (Not `vec![…; width]`: a clone of an empty vector drops its capacity.)
+    table.numbers = (0..width).map(|_| Vec::with_capacity(rows_guess)).collect();
     loop {
         let before = table.cells.len();
         let line = match reader
