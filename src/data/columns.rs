@@ -124,7 +124,7 @@ pub(crate) fn plan_columns(
         .copied()
         .filter(|&c| !named(&options.categorical, c))
         .collect();
-    let mut parsed = parse_columns(&table.rows, &to_parse, decimal).into_iter();
+    let mut parsed = parse_columns(table, &to_parse, decimal).into_iter();
     for column in candidates {
         let forced_numeric = named(&options.numeric, column);
         let (kind, numeric_share, values) = if named(&options.categorical, column) {
@@ -240,11 +240,11 @@ fn is_row_names(table: &RawTable) -> bool {
     if !header.is_empty() && header != PANDAS_INDEX_NAME {
         return false;
     }
-    let mut seen = HashSet::with_capacity(table.rows.len());
-    table
-        .rows
-        .iter()
-        .all(|row| !row[0].is_empty() && seen.insert(&row[0]))
+    let mut seen = HashSet::with_capacity(table.n_rows());
+    (0..table.n_rows()).all(|r| {
+        let name = table.cell(r, 0);
+        !name.is_empty() && seen.insert(name)
+    })
 }
 
 /// Whether a numeric column identifies rows: every cell present, an integer, and different from
@@ -291,7 +291,7 @@ fn sniff_decimal(table: &RawTable) -> DecimalMark {
         return DecimalMark::Point;
     }
     let mut comma = false;
-    for cell in table.rows.iter().flatten() {
+    for cell in table.cells() {
         if is_missing_token(cell) {
             continue;
         }
@@ -311,17 +311,8 @@ fn sniff_decimal(table: &RawTable) -> DecimalMark {
 mod tests {
     use super::*;
 
-    fn table(delimiter: u8, headers: &[&str], rows: &[&[&str]]) -> RawTable {
-        RawTable {
-            headers: headers.iter().map(|h| h.to_string()).collect(),
-            header_line: 1,
-            delimiter,
-            rows: rows
-                .iter()
-                .map(|r| csv::StringRecord::from(r.to_vec()))
-                .collect(),
-            lines: (2..2 + rows.len() as u64).collect(),
-        }
+    fn table(delimiter: u8, headers: &[&str], rows: &[&[&str]]) -> RawTable<'static> {
+        RawTable::from_fields(delimiter, headers, rows)
     }
 
     fn parsed(cells: &[String]) -> Vec<f64> {

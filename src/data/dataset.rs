@@ -158,9 +158,10 @@ enum Cell {
     Missing,
 }
 
+/// Types, checks and encodes `table`'s columns into a [`Dataset`]; its `sha256` is left empty
+/// for the caller, who hashes the bytes alongside.
 pub(crate) fn build(
     path: &Path,
-    bytes: &[u8],
     table: RawTable,
     options: &LoadOptions,
 ) -> Result<Dataset, DataError> {
@@ -176,12 +177,22 @@ pub(crate) fn build(
     let mut not_numbers = vec![0usize; feature_indices.len()];
     let mut kept_rows: Vec<usize> = Vec::new();
     let mut report = LoadReport {
-        rows_in_file: table.rows.len(),
+        rows_in_file: table.n_rows(),
         ..LoadReport::default()
     };
-    for (r, row) in table.rows.iter().enumerate() {
-        let line = table.lines[r];
-        let target_cell = &row[target_index];
+    // Numeric features whose every value is a finite number need no check on any row (the
+    // common case); the row walk looks at the others only, in file order as before.
+    let to_check: Vec<usize> = plan
+        .features
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            f.kind == ColumnKind::Categorical || !f.values.iter().all(|v| v.is_finite())
+        })
+        .map(|(f, _)| f)
+        .collect();
+    for (r, &line) in table.lines.iter().enumerate() {
+        let target_cell = table.cell(r, target_index);
         if is_missing_token(target_cell) {
             if options.missing == MissingPolicy::Error {
                 return Err(missing_error(path, line, target_ref.clone(), target_cell));
@@ -190,12 +201,17 @@ pub(crate) fn build(
             continue;
         }
         let mut row_has_missing = false;
-        for (f, feature) in plan.features.iter().enumerate() {
+        for &f in &to_check {
+            let feature = &plan.features[f];
+            let value = feature.values.get(r).copied().unwrap_or(f64::NAN);
+            if feature.kind == ColumnKind::Numeric && value.is_finite() {
+                // A number (so not missing) and finite: nothing to check, the common case.
+                continue;
+            }
             let col = feature.column;
-            let cell = &row[col];
+            let cell = table.cell(r, col);
             let column = || ColumnRef::new(col, &table.headers[col]);
             let missing = is_missing_token(cell);
-            let value = feature.values.get(r).copied().unwrap_or(f64::NAN);
             let forced_not_number = feature.forced_numeric && !missing && value.is_nan();
             if missing || forced_not_number {
                 if options.missing == MissingPolicy::Error {
@@ -282,7 +298,7 @@ pub(crate) fn build(
                     _ => Cell::Missing,
                 }
             } else {
-                let raw = &table.rows[r][feature.column];
+                let raw = table.cell(r, feature.column);
                 if is_missing_token(raw) {
                     Cell::Missing
                 } else {
@@ -335,14 +351,14 @@ pub(crate) fn build(
 
     let target_cells: Vec<(&str, u64)> = kept_rows
         .iter()
-        .map(|&r| (&table.rows[r][target_index], table.lines[r]))
+        .map(|&r| (table.cell(r, target_index), table.lines[r]))
         .collect();
     let target = build_target(path, &target_ref, &target_cells, options, decimal)?;
     write_warnings(&mut report);
     let row_names = plan.row_names.map(|c| {
         kept_rows
             .iter()
-            .map(|&r| table.rows[r][c].to_string())
+            .map(|&r| table.cell(r, c).to_string())
             .collect()
     });
 
@@ -352,7 +368,7 @@ pub(crate) fn build(
             |s| s.to_string_lossy().into_owned(),
         ),
         path: path.to_path_buf(),
-        sha256: sha256_hex(bytes),
+        sha256: String::new(),
         features,
         feature_names,
         columns,
@@ -451,8 +467,14 @@ fn build_target(
     match task {
         Task::Regression => {
             let mut values = Vec::with_capacity(cells.len());
-            for &(cell, line) in cells {
-                match parse_number_with(cell, decimal) {
+            for (i, &(cell, line)) in cells.iter().enumerate() {
+                // Parsed above when every cell is a number; parsed again only to find the
+                // one that is not.
+                let parsed = match &numbers {
+                    Some(numbers) => Some(numbers[i]),
+                    None => parse_number_with(cell, decimal),
+                };
+                match parsed {
                     Some(v) if v.is_finite() => values.push(v),
                     Some(_) => {
                         return Err(located(
@@ -612,7 +634,7 @@ fn write_warnings(report: &mut LoadReport) {
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))

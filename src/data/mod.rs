@@ -1,7 +1,7 @@
 //! Tabular data: reading CSV files that real users have, and turning them into a [`Dataset`].
 //!
-//! The way through: bytes are checked for encoding (`read`), split into records with the csv
-//! crate, each column typed as numeric or categorical with missing cells recognised (`schema`),
+//! The way through: bytes are checked for encoding (`read`), split into records as the csv
+//! crate splits them but without a record per row (`records`), each column typed as numeric or categorical with missing cells recognised (`schema`),
 //! and assembled into a feature matrix and a target (`dataset`). Every error names the file, and
 //! the line and column where it applies ([`DataError`]). Imputation of missing features is
 //! fitted later, on training rows only ([`impute`]).
@@ -19,6 +19,7 @@ mod error;
 pub mod impute;
 mod options;
 mod read;
+mod records;
 pub mod scale;
 mod schema;
 
@@ -67,13 +68,33 @@ pub fn load_csv_bytes(
     bytes: &[u8],
     options: &LoadOptions,
 ) -> Result<Dataset, DataError> {
-    let table = read::parse_table(path, bytes, options)?;
-    dataset::build(path, bytes, table, options)
+    // The hash needs only the bytes: it is computed on another core while they are parsed
+    // (on this one if no thread can be started, or if the hashing thread failed).
+    std::thread::scope(|scope| {
+        let hashing = std::thread::Builder::new()
+            .name("dataset-sha256".into())
+            .spawn_scoped(scope, || dataset::sha256_hex(bytes))
+            .ok();
+        let mut dataset = read::parse_table(path, bytes, options)
+            .and_then(|table| dataset::build(path, table, options))?;
+        dataset.sha256 = hashing
+            .and_then(|thread| thread.join().ok())
+            .unwrap_or_else(|| dataset::sha256_hex(bytes));
+        Ok(dataset)
+    })
 }
 
-/// Reads a CSV file into its header and rows of trimmed strings with their line numbers,
-/// without typing any column (for mapping new data onto a saved model's columns).
-pub(crate) fn load_raw_table(path: &Path, options: &LoadOptions) -> Result<RawTable, DataError> {
-    let bytes = read::read_limited(path, options.max_bytes)?;
-    read::parse_table(path, &bytes, options)
+/// Reads a CSV file's bytes (refusing it over `options.max_bytes`), for [`parse_raw_table`].
+pub(crate) fn read_file(path: &Path, options: &LoadOptions) -> Result<Vec<u8>, DataError> {
+    read::read_limited(path, options.max_bytes)
+}
+
+/// Splits a CSV file's bytes into its header and rows of trimmed fields with their line
+/// numbers, without typing any column (for mapping new data onto a saved model's columns).
+pub(crate) fn parse_raw_table<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    options: &LoadOptions,
+) -> Result<RawTable<'a>, DataError> {
+    read::parse_table(path, bytes, options)
 }

@@ -1,23 +1,120 @@
-//! From bytes to a table of strings: size limit, encoding checks, delimiter sniffing, and
-//! records with their line numbers. No typing happens here.
+//! From bytes to a table of fields: size limit, encoding checks, delimiter sniffing, and rows
+//! with their line numbers (split by `records`). No typing happens here.
 
 use std::io::Read;
 use std::path::Path;
 
+use super::records::{count_line_ends, RecordReader, Span};
+use super::schema::short_decimal;
 use super::{ColumnRef, DataError, DataErrorKind, LoadOptions};
 
-/// A CSV file split into fields, header apart, every row the width of the header.
+/// A CSV file split into fields, header apart, every row the width of the header. Fields are
+/// ranges of the file's text (no `String` or record per row); quoted fields, whose text differs
+/// from the file's, are kept in a side buffer.
 #[derive(Debug)]
-pub(crate) struct RawTable {
+pub(crate) struct RawTable<'a> {
     pub headers: Vec<String>,
     /// The file line the header is on (after any blank lines).
     pub header_line: u64,
     /// The field delimiter the file was split on (given or sniffed).
     pub delimiter: u8,
-    /// One record per row: its fields share one buffer (no `String` per cell).
-    pub rows: Vec<csv::StringRecord>,
     /// The 1-based file line each row starts on.
     pub lines: Vec<u64>,
+    text: &'a str,
+    unquoted: String,
+    /// Row after row, `headers.len()` fields each.
+    cells: Vec<Span>,
+    /// Per column, each row's field read as a plain decimal while its bytes were at hand
+    /// (`schema::short_decimal`); NaN where the field is anything else, to be read in full.
+    numbers: Vec<Vec<f64>>,
+}
+
+impl<'a> RawTable<'a> {
+    pub fn n_rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// The (trimmed) field of row `row` in column `column`.
+    #[inline]
+    pub fn cell(&self, row: usize, column: usize) -> &str {
+        self.field(self.cells[row * self.headers.len() + column])
+    }
+
+    /// Column `column`'s fields that are plain decimals, as numbers, NaN for the others
+    /// (see [`RawTable::cell`] for those).
+    pub fn plain_decimals(&self, column: usize) -> &[f64] {
+        &self.numbers[column]
+    }
+
+    /// Every row's fields, in file order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
+        let width = self.headers.len().max(1);
+        self.cells
+            .chunks(width)
+            .map(move |cells| Row { table: self, cells })
+    }
+
+    /// Every field of every row, row after row.
+    pub fn cells(&self) -> impl Iterator<Item = &str> + '_ {
+        self.cells.iter().map(|&span| self.field(span))
+    }
+
+    #[inline]
+    fn field(&self, span: Span) -> &str {
+        field_of(self.text, &self.unquoted, span)
+    }
+
+    /// A table of the given fields (for tests of what comes after reading).
+    #[cfg(test)]
+    pub fn from_fields(delimiter: u8, headers: &[&str], rows: &[&[&str]]) -> RawTable<'static> {
+        let mut table = RawTable {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            header_line: 1,
+            delimiter,
+            lines: (2..2 + rows.len() as u64).collect(),
+            text: "",
+            unquoted: String::new(),
+            cells: Vec::new(),
+            numbers: vec![Vec::new(); headers.len()],
+        };
+        for row in rows {
+            for (column, field) in row.iter().enumerate() {
+                let start = table.unquoted.len();
+                table.unquoted.push_str(field);
+                table.cells.push(Span {
+                    start,
+                    end: table.unquoted.len(),
+                });
+                let number = short_decimal(field.as_bytes(), b'.').unwrap_or(f64::NAN);
+                table.numbers[column].push(number);
+            }
+        }
+        table
+    }
+}
+
+/// The text of the field at `span`: in the file's text, or in the side buffer of quoted ones.
+#[inline]
+fn field_of<'t>(text: &'t str, unquoted: &'t str, span: Span) -> &'t str {
+    match span.start.checked_sub(text.len()) {
+        None => &text[span.start..span.end],
+        Some(start) => &unquoted[start..span.end - text.len()],
+    }
+}
+
+/// One row of a [`RawTable`]: `row[column]` is the field's text.
+#[derive(Clone, Copy)]
+pub(crate) struct Row<'t> {
+    table: &'t RawTable<'t>,
+    cells: &'t [Span],
+}
+
+impl std::ops::Index<usize> for Row<'_> {
+    type Output = str;
+
+    fn index(&self, column: usize) -> &str {
+        self.table.field(self.cells[column])
+    }
 }
 
 /// Reads a whole file, refusing it before reading if it is over `limit` bytes.
@@ -75,12 +172,12 @@ pub(crate) fn read_stdin_limited(limit: u64) -> Result<Vec<u8>, DataError> {
     Ok(bytes)
 }
 
-/// Checks the encoding and splits `bytes` into a [`RawTable`].
-pub(crate) fn parse_table(
+/// Checks the encoding and splits `bytes` into a [`RawTable`] of fields of `bytes`.
+pub(crate) fn parse_table<'a>(
     path: &Path,
-    bytes: &[u8],
+    bytes: &'a [u8],
     options: &LoadOptions,
-) -> Result<RawTable, DataError> {
+) -> Result<RawTable<'a>, DataError> {
     if bytes.starts_with(&[0xFF, 0xFE])
         || bytes.starts_with(&[0xFE, 0xFF])
         || looks_like_utf16(bytes)
@@ -88,76 +185,88 @@ pub(crate) fn parse_table(
         return Err(DataError::file(path, DataErrorKind::Utf16));
     }
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Err(e) = std::str::from_utf8(text) {
-        let (line, byte) = line_and_byte(text, e.valid_up_to());
-        return Err(DataError::file(path, DataErrorKind::NotUtf8 { byte }).at_line(line));
-    }
-    if text.iter().all(|b| b.is_ascii_whitespace()) {
+    let text = match std::str::from_utf8(text) {
+        Ok(text) => text,
+        Err(e) => {
+            let (line, byte) = line_and_byte(text, e.valid_up_to());
+            return Err(DataError::file(path, DataErrorKind::NotUtf8 { byte }).at_line(line));
+        }
+    };
+    if text.bytes().all(|b| b.is_ascii_whitespace()) {
         return Err(DataError::file(path, DataErrorKind::Empty));
     }
-    let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(text));
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text);
-
-    let mut records = reader.records();
-    let mut line_counter = LineCounter::default();
-    let mut header = match records.next() {
-        Some(record) => record.map_err(|e| csv_error(path, e))?,
+    let delimiter = options
+        .delimiter
+        .unwrap_or_else(|| sniff_delimiter(text.as_bytes()));
+    let not_utf8 = |_| csv_crate_error(path, text, delimiter);
+    let mut reader = RecordReader::new(text, delimiter);
+    let mut cells = Vec::new();
+    let mut unquoted = String::new();
+    let header_line = match reader
+        .next_record(&mut cells, &mut unquoted)
+        .map_err(not_utf8)?
+    {
+        Some(line) => line,
         None => return Err(DataError::file(path, DataErrorKind::Empty)),
     };
-    trim_if_needed(&mut header);
-    let header_line = line_counter.line_of(text, &header);
-    let headers: Vec<String> = header.iter().map(str::to_string).collect();
-    check_headers(path, &headers, header_line, options)?;
-
-    let mut rows = Vec::new();
-    let mut lines = Vec::new();
-    for record in records {
-        let mut record = record.map_err(|e| csv_error(path, e))?;
-        trim_if_needed(&mut record);
-        let line = line_counter.line_of(text, &record);
-        if record.len() != headers.len() {
+    let mut table = RawTable {
+        headers: Vec::new(),
+        header_line,
+        delimiter,
+        lines: Vec::new(),
+        text,
+        unquoted,
+        cells,
+        numbers: Vec::new(),
+    };
+    table.headers = table.cells().map(str::to_string).collect();
+    check_headers(path, &table.headers, header_line, options)?;
+    let width = table.headers.len();
+    table.cells.clear();
+    // Room for every row when the rows are about as long as the header (a guess; the vectors
+    // grow if not).
+    let header_bytes = text.find(['\n', '\r']).map_or(text.len(), |i| i + 1);
+    let rows_guess = text.len() / header_bytes.max(1) + 1;
+    table.cells.reserve(width * rows_guess);
+    // (Not `vec![…; width]`: a clone of an empty vector drops its capacity.)
+    table.numbers = (0..width).map(|_| Vec::with_capacity(rows_guess)).collect();
+    loop {
+        let before = table.cells.len();
+        let line = match reader
+            .next_record(&mut table.cells, &mut table.unquoted)
+            .map_err(not_utf8)?
+        {
+            Some(line) => line,
+            None => break,
+        };
+        let found = table.cells.len() - before;
+        if found != width {
             // A lone empty field is a blank-looking line (e.g. whitespace only): skip it.
-            if record.len() == 1 && record.get(0) == Some("") {
+            if found == 1 && table.cells[before].is_empty() {
+                table.cells.truncate(before);
                 continue;
             }
             return Err(DataError::file(
                 path,
                 DataErrorKind::WrongFieldCount {
-                    expected: headers.len(),
-                    found: record.len(),
+                    expected: width,
+                    found,
                 },
             )
             .at_line(line));
         }
-        rows.push(record);
-        lines.push(line);
+        table.lines.push(line);
+        // Each field's bytes were just read: parse the plain decimals now, while they are
+        // in cache, instead of in a second pass over the file.
+        for (column, &span) in table.numbers.iter_mut().zip(&table.cells[before..]) {
+            let field = field_of(text, &table.unquoted, span);
+            column.push(short_decimal(field.as_bytes(), b'.').unwrap_or(f64::NAN));
+        }
     }
-    if rows.is_empty() {
+    if table.lines.is_empty() {
         return Err(DataError::file(path, DataErrorKind::HeaderOnly));
     }
-    Ok(RawTable {
-        headers,
-        header_line,
-        delimiter,
-        rows,
-        lines,
-    })
-}
-
-/// Trims the whitespace around every field, as the csv crate's `Trim::All` would, but only for
-/// records that have some: the crate's trim copies every record into a new one, which was a
-/// tenth of the load time on a clean numeric file.
-fn trim_if_needed(record: &mut csv::StringRecord) {
-    let padded = record.iter().any(|field| {
-        field.starts_with(char::is_whitespace) || field.ends_with(char::is_whitespace)
-    });
-    if padded {
-        record.trim();
-    }
+    Ok(table)
 }
 
 fn check_headers(
@@ -200,9 +309,21 @@ fn check_headers(
     Ok(())
 }
 
-fn csv_error(path: &Path, error: csv::Error) -> DataError {
-    let line = error.position().map(|p| p.line());
-    let mut data_error = DataError::file(path, DataErrorKind::Csv(error.to_string()));
+/// The csv crate's own error for a file one of whose fields it cannot read as UTF-8 (only
+/// possible when the delimiter is not ASCII): the message and line it has always given.
+fn csv_crate_error(path: &Path, text: &str, delimiter: u8) -> DataError {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let error = reader.records().find_map(Result::err);
+    let line = error.as_ref().and_then(|e| e.position()).map(|p| p.line());
+    let message = error.map_or_else(
+        || "a field is not valid UTF-8".to_string(),
+        |e| e.to_string(),
+    );
+    let mut data_error = DataError::file(path, DataErrorKind::Csv(message));
     data_error.line = line;
     data_error
 }
@@ -254,41 +375,6 @@ fn line_and_byte(text: &[u8], offset: usize) -> (u64, usize) {
         .rposition(|&b| b == b'\n' || b == b'\r')
         .map_or(0, |p| p + 1);
     (line, offset - line_start + 1)
-}
-
-/// Line ends (`\n`, `\r\n` or a lone `\r`, as the csv crate reads them) in `text[from..to]`.
-fn count_line_ends(text: &[u8], from: usize, to: usize) -> u64 {
-    (from..to)
-        .filter(|&i| text[i] == b'\n' || (text[i] == b'\r' && text.get(i + 1) != Some(&b'\n')))
-        .count() as u64
-}
-
-/// The file line each record starts on, counted forward record by record.
-///
-/// Not the csv crate's `Position::line`: that is where the reader stood before the record, so
-/// it is one short after a `\r\n` line end (the `\n` is still unread), misses the blank lines
-/// the reader skips, and counts no lone `\r` line ends.
-#[derive(Default)]
-struct LineCounter {
-    byte: usize,
-    line_ends: u64,
-}
-
-impl LineCounter {
-    fn line_of(&mut self, text: &[u8], record: &csv::StringRecord) -> u64 {
-        let read_from = record
-            .position()
-            .map_or(self.byte, |p| p.byte() as usize)
-            .clamp(self.byte, text.len());
-        // Skip the line ends before the record: the rest of the last one, and blank lines.
-        let start = text[read_from..]
-            .iter()
-            .position(|&b| b != b'\n' && b != b'\r')
-            .map_or(text.len(), |p| read_from + p);
-        self.line_ends += count_line_ends(text, self.byte, start);
-        self.byte = start;
-        self.line_ends + 1
-    }
 }
 
 #[cfg(test)]

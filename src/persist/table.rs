@@ -124,7 +124,8 @@ pub fn read_new_rows(
     target: &SavedTarget,
     unseen: UnseenPolicy,
 ) -> Result<NewRows, TableError> {
-    let table = crate::data::load_raw_table(path, options)?;
+    let bytes = crate::data::read_file(path, options)?;
+    let table = crate::data::parse_raw_table(path, &bytes, options)?;
     let position: HashMap<&str, usize> = table
         .headers
         .iter()
@@ -183,7 +184,7 @@ pub fn read_new_rows(
         .collect();
     let mut made_missing: BTreeMap<&str, usize> = BTreeMap::new();
 
-    let rows = table.rows.len();
+    let rows = table.n_rows();
     let mut features = Array2::<f64>::zeros((rows, schema.width()));
     let mut imputed: BTreeMap<&str, usize> = BTreeMap::new();
     let mut unseen_rows: BTreeMap<&str, usize> = BTreeMap::new();
@@ -199,7 +200,7 @@ pub fn read_new_rows(
             SavedColumn::Numeric { .. } => HashMap::new(),
         })
         .collect();
-    for (r, row) in table.rows.iter().enumerate() {
+    for (r, row) in table.rows().enumerate() {
         let line = table.lines[r];
         let mut at = 0;
         for (c, column) in schema.columns.iter().enumerate() {
@@ -301,13 +302,13 @@ pub fn read_new_rows(
 
 /// The first column's cells when they are row names, as the loader reads them: the header
 /// empty (R) or `Unnamed: 0` (pandas), every cell present and different from the others.
-fn row_names(table: &crate::data::RawTable) -> Option<Vec<String>> {
+fn row_names(table: &crate::data::RawTable<'_>) -> Option<Vec<String>> {
     let header = table.headers.first()?;
     if !header.is_empty() && header != PANDAS_INDEX_NAME {
         return None;
     }
-    let mut seen = HashSet::with_capacity(table.rows.len());
-    let names: Vec<String> = table.rows.iter().map(|row| row[0].to_string()).collect();
+    let mut seen = HashSet::with_capacity(table.n_rows());
+    let names: Vec<String> = table.rows().map(|row| row[0].to_string()).collect();
     names
         .iter()
         .all(|n| !n.is_empty() && seen.insert(n.as_str()))
@@ -316,11 +317,11 @@ fn row_names(table: &crate::data::RawTable) -> Option<Vec<String>> {
 
 fn read_target(
     path: &Path,
-    table: &crate::data::RawTable,
+    table: &crate::data::RawTable<'_>,
     index: usize,
     target: &SavedTarget,
 ) -> Result<Vec<TargetCell>, TableError> {
-    let mut cells = Vec::with_capacity(table.rows.len());
+    let mut cells = Vec::with_capacity(table.n_rows());
     match target {
         SavedTarget::Classification { labels, .. } => {
             let integers = labels.iter().all(|l| l.parse::<i64>().is_ok());
@@ -335,7 +336,7 @@ fn read_target(
                 .enumerate()
                 .map(|(i, l)| (l.as_str(), i))
                 .collect();
-            for row in &table.rows {
+            for row in table.rows() {
                 let cell = &row[index];
                 cells.push(if is_missing_token(cell) {
                     TargetCell::Missing
@@ -348,7 +349,7 @@ fn read_target(
             }
         }
         SavedTarget::Regression { name } => {
-            for (r, row) in table.rows.iter().enumerate() {
+            for (r, row) in table.rows().enumerate() {
                 let cell = &row[index];
                 cells.push(if is_missing_token(cell) {
                     TargetCell::Missing
