@@ -131,6 +131,7 @@ def main():
         wanted = [w.strip() for w in args.only.split(",")]
         chosen = [s for s in chosen if any(s[0].startswith(w) for w in wanted)]
     load_before = os.getloadavg()
+    started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     sections = []
     outputs = []
     for name, commands in chosen:
@@ -143,35 +144,51 @@ def main():
                 continue  # it only builds what the next command times
             parts.append(f"`{printable}`\n\n```text\n{out}\n```\n")
         sections.append("\n".join(parts))
-    load_after = os.getloadavg()
+        # Written after every step, so a run stopped half-way keeps the steps it finished.
+        done = [n for n, _ in chosen[:len(sections)]]
+        write(block(args, started, load_before, sections, outputs, done, len(chosen)),
+              args.dry_run)
 
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    block = "\n".join([
+
+def block(args, started, load_before, sections, outputs, done, planned):
+    load_now = os.getloadavg()
+    unfinished = "" if len(done) == planned else \
+        f" **Partial: {len(done)} of {planned} steps have run so far.**"
+    return "\n".join([
         BEGIN,
-        f"## Latest side-by-side run ({stamp}{', --quick' if args.quick else ''})",
+        f"## Latest side-by-side run (started {started}{', --quick' if args.quick else ''})",
         "",
-        f"Machine: {machine()}. Load average before {load_before[0]:.1f}, after "
-        f"{load_after[0]:.1f} (a busy machine inflates absolute times; the ratios are side by "
-        "side in one run). BLAS and OpenMP on one thread.",
+        f"Machine: {machine()}. Load average before {load_before[0]:.1f}, after the last step "
+        f"{load_now[0]:.1f} (a busy machine inflates absolute times; the ratios are side by "
+        f"side in one run). BLAS and OpenMP on one thread.{unfinished}",
+        "",
+        "### Targets (issue 11), as the scripts below measured them",
+        "",
+        "A threshold with no sign is a minimum (a speed-up: the reference's time over ours); "
+        "`<=` marks a maximum.",
+        "",
+        targets_table(targets(outputs), done),
         "",
         *sections,
         END,
     ])
-    if args.dry_run:
-        print(block)
+
+
+def write(text_block, dry_run):
+    if dry_run:
+        print(text_block)
         return
     path = ROOT / "BENCHMARKS.md"
     text = path.read_text()
     if BEGIN in text and END in text:
         head, rest = text.split(BEGIN, 1)
         _, tail = rest.split(END, 1)
-        text = head + block + tail
+        text = head + text_block + tail
     else:
         first_break = text.find("\n\n")
-        text = text[:first_break] + "\n\n" + block + text[first_break:]
+        text = text[:first_break] + "\n\n" + text_block + text[first_break:]
     path.write_text(text)
     print(f"wrote {path}", file=sys.stderr)
-
 
 if __name__ == "__main__":
     main()
