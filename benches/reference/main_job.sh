@@ -15,7 +15,7 @@ OUT=${1:-/tmp/modelbench-main-job}
 rm -rf "$OUT"
 mkdir -p "$OUT"
 lscpu | grep 'Model name'
-echo "cores: $(nproc)"
+echo "cores: $(getconf _NPROCESSORS_ONLN)"  # not nproc: it honours OMP_NUM_THREADS=1
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -o "$OUT/main_time.txt" -f "main job: %e s wall, %U s user, %S s sys" \
     "$BIN" compare --out "$OUT/main" >/dev/null
