@@ -248,10 +248,13 @@ mod tests {
     use ndarray::{array, Array2};
 
     fn classes(x: &Array2<f64>, labels: &[usize], n_classes: usize) -> Box<dyn Fitted> {
-        let target = TargetSlice::Classes { labels, n_classes };
-        SmartcoreDecisionTree::default()
-            .fit(&TrainSet::new(x.view(), target, 7).unwrap())
-            .unwrap()
+        crate::models::tree_checks::fit_classes(
+            &SmartcoreDecisionTree::default(),
+            x,
+            labels,
+            n_classes,
+            7,
+        )
     }
 
     #[test]
@@ -275,30 +278,16 @@ mod tests {
 
     #[test]
     fn three_classes_including_one_absent_from_training() {
-        // Classes 0, 2 and 3 of 4; class 1 has no training row, so no column gets a score.
-        let x = array![[0.0], [0.5], [2.0], [2.5], [4.0], [4.5]];
-        let fitted = classes(&x, &[0, 0, 2, 2, 3, 3], 4);
-        let Prediction::Classes { labels, scores } =
-            fitted.predict(array![[0.2], [2.2], [9.0]].view()).unwrap()
-        else {
-            panic!("classifier returned values")
-        };
-        assert_eq!(labels, vec![0, 2, 3]);
-        assert_eq!(scores.unwrap().values.column(1).sum(), 0.0);
-        assert_eq!(fitted.size().tree_depth, Some(2));
+        crate::models::tree_checks::three_classes_including_one_absent_from_training(
+            &SmartcoreDecisionTree::default(),
+        );
     }
 
     #[test]
     fn regression_tree_fits_a_step_exactly() {
-        let x = array![[0.0], [1.0], [2.0], [3.0]];
-        let y = [1.0, 1.0, 5.0, 5.0];
-        let train = TrainSet::new(x.view(), TargetSlice::Values(&y), 0).unwrap();
-        let fitted = SmartcoreDecisionTree::default().fit(&train).unwrap();
-        assert_eq!(
-            fitted.predict(array![[0.4], [2.6]].view()).unwrap(),
-            Prediction::Values(vec![1.0, 5.0])
+        crate::models::tree_checks::regression_tree_fits_a_step_exactly(
+            &SmartcoreDecisionTree::default(),
         );
-        assert_eq!(fitted.size().leaves, Some(2));
     }
 
     #[test]

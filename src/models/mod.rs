@@ -31,6 +31,8 @@ mod svm;
 mod svm_linfa;
 mod svm_solver;
 mod svr;
+#[cfg(test)]
+mod tree_checks;
 
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};

@@ -212,66 +212,14 @@ mod tests {
     use approx::assert_abs_diff_eq;
     use ndarray::{array, Array2};
 
-    /// 30 rows on a line per class, well apart, plus a noise feature.
-    fn blobs(n_classes: usize) -> (Array2<f64>, Vec<usize>) {
-        let rows = 30 * n_classes;
-        let x = Array2::from_shape_fn((rows, 2), |(i, j)| {
-            if j == 0 {
-                (i / 30) as f64 * 10.0 + (i % 30) as f64 * 0.1
-            } else {
-                (i * 7 % 11) as f64
-            }
-        });
-        (x, (0..rows).map(|i| i / 30).collect())
-    }
-
-    fn predict(fitted: &dyn Fitted, x: ArrayView2<f64>) -> (Vec<usize>, Array2<f64>) {
-        match fitted.predict(x).unwrap() {
-            Prediction::Classes {
-                labels,
-                scores: Some(s),
-            } => (labels, s.values),
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-
     #[test]
     fn separates_two_and_three_classes_with_vote_fractions() {
-        for n_classes in [2, 3] {
-            let (x, labels) = blobs(n_classes);
-            let target = TargetSlice::Classes {
-                labels: &labels,
-                n_classes,
-            };
-            let fitted = SmartcoreRandomForest
-                .fit(&TrainSet::new(x.view(), target, 3).unwrap())
-                .unwrap();
-            let (predicted, votes) = predict(fitted.as_ref(), x.view());
-            assert_eq!(predicted, labels);
-            for row in votes.rows() {
-                assert_abs_diff_eq!(row.sum(), 1.0, epsilon = 1e-12);
-            }
-            let size = fitted.size();
-            assert!(size.tree_nodes.unwrap() >= 100 && size.leaves.unwrap() >= 100);
-        }
+        crate::models::tree_checks::forest_separates_blobs(&SmartcoreRandomForest);
     }
 
     #[test]
     fn same_seed_same_forest_and_other_seed_differs() {
-        let (x, labels) = blobs(3);
-        let target = TargetSlice::Classes {
-            labels: &labels,
-            n_classes: 3,
-        };
-        let probe = array![[9.5, 3.0], [19.6, 1.0]];
-        let fit = |seed| {
-            let fitted = SmartcoreRandomForest
-                .fit(&TrainSet::new(x.view(), target, seed).unwrap())
-                .unwrap();
-            (predict(fitted.as_ref(), probe.view()).1, fitted.size())
-        };
-        assert_eq!(fit(1), fit(1));
-        assert_ne!(fit(1), fit(2));
+        crate::models::tree_checks::forest_is_seeded(&SmartcoreRandomForest);
     }
 
     #[test]
