@@ -208,9 +208,6 @@ impl Fitted for FittedValueForest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::TargetSlice;
-    use approx::assert_abs_diff_eq;
-    use ndarray::{array, Array2};
 
     #[test]
     fn separates_two_and_three_classes_with_vote_fractions() {
@@ -224,17 +221,7 @@ mod tests {
 
     #[test]
     fn regression_forest_follows_a_step() {
-        let x = Array2::from_shape_fn((40, 1), |(i, _)| i as f64);
-        let y: Vec<f64> = (0..40).map(|i| if i < 20 { 1.0 } else { 5.0 }).collect();
-        let train = TrainSet::new(x.view(), TargetSlice::Values(&y), 0).unwrap();
-        let fitted = SmartcoreRandomForest.fit(&train).unwrap();
-        let Prediction::Values(values) = fitted.predict(array![[2.0], [35.0]].view()).unwrap()
-        else {
-            panic!("regressor returned classes")
-        };
-        assert_abs_diff_eq!(values[0], 1.0, epsilon = 1e-9);
-        assert_abs_diff_eq!(values[1], 5.0, epsilon = 1e-9);
-        assert!(fitted.predict(array![[1.0, 2.0]].view()).is_err());
+        crate::models::tree_checks::regression_forest_follows_a_step(&SmartcoreRandomForest);
     }
 
     #[test]

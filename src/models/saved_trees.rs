@@ -36,6 +36,22 @@ pub(super) struct SavedTree<O> {
     value: Vec<O>,
 }
 
+impl<O> SavedTree<O> {
+    /// At least one node, and every node array as long as the others.
+    fn has_whole_nodes(&self) -> bool {
+        let n = self.feature.len();
+        n > 0
+            && [
+                self.threshold.len(),
+                self.low.len(),
+                self.high.len(),
+                self.value.len(),
+            ]
+            .iter()
+            .all(|&len| len == n)
+    }
+}
+
 /// A tree model's saved form: classification or regression trees.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -100,15 +116,7 @@ fn cart_from_saved(
     let n = saved.feature.len();
     check_saved(
         model,
-        n > 0
-            && [
-                saved.threshold.len(),
-                saved.low.len(),
-                saved.high.len(),
-                saved.value.len(),
-            ]
-            .iter()
-            .all(|&len| len == n),
+        saved.has_whole_nodes(),
         "a tree's node arrays are empty or of different lengths",
     )?;
     check_saved(
@@ -202,15 +210,7 @@ fn from_saved_tree<O: Clone>(
     let n = saved.feature.len();
     check_saved(
         model,
-        n > 0
-            && [
-                saved.threshold.len(),
-                saved.low.len(),
-                saved.high.len(),
-                saved.value.len(),
-            ]
-            .iter()
-            .all(|&len| len == n),
+        saved.has_whole_nodes(),
         "a tree's node arrays are empty or of different lengths",
     )?;
     let mut nodes = Vec::with_capacity(n);

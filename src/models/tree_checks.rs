@@ -107,3 +107,19 @@ pub(super) fn forest_is_seeded(model: &dyn Model) {
     assert_eq!(fit(1), fit(1));
     assert_ne!(fit(1), fit(2));
 }
+
+/// A regression forest predicts each side of a step and refuses rows with other columns.
+pub(super) fn regression_forest_follows_a_step(model: &dyn Model) {
+    let x = Array2::from_shape_fn((40, 1), |(i, _)| i as f64);
+    let y: Vec<f64> = (0..40).map(|i| if i < 20 { 1.0 } else { 5.0 }).collect();
+    let train = TrainSet::new(x.view(), TargetSlice::Values(&y), 0).unwrap();
+    let fitted = model.fit(&train).unwrap();
+    let Prediction::Values(values) = fitted.predict(array![[2.0], [35.0]].view()).unwrap() else {
+        panic!("regressor returned classes")
+    };
+    assert!(
+        (values[0] - 1.0).abs() <= 1e-9 && (values[1] - 5.0).abs() <= 1e-9,
+        "{values:?}"
+    );
+    assert!(fitted.predict(array![[1.0, 2.0]].view()).is_err());
+}
