@@ -16,6 +16,7 @@
 mod columns;
 mod dataset;
 mod error;
+mod huge_pages;
 pub mod impute;
 mod options;
 mod read;
