@@ -3,13 +3,15 @@
 //! a few loads in milliseconds, for `benches/reference/csv_side_by_side.py`, which times
 //! pandas.read_csv on the same file in the same run and prints the ratio.
 //!
-//! Run with `cargo run --release --example csv_load_timing -- [PATH] [LOADS]`.
+//! Run with `cargo run --release --example csv_load_timing -- [PATH] [LOADS] [--one-thread]`;
+//! `--one-thread` loads on one core (`data::set_loading_threads(false)`: no hashing thread,
+//! rows read in order), for the one-core figure next to the default two-core one.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use modelbench::data::{load_csv, LoadOptions};
+use modelbench::data::{load_csv, set_loading_threads, LoadOptions};
 
 const ROWS: usize = 100_000;
 const COLUMNS: usize = 20;
@@ -43,7 +45,10 @@ fn numeric_file() -> PathBuf {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let (flags, positional): (Vec<String>, Vec<String>) =
+        std::env::args().skip(1).partition(|a| a.starts_with("--"));
+    set_loading_threads(!flags.iter().any(|f| f == "--one-thread"));
+    let mut args = positional.into_iter();
     let path = args.next().map_or_else(numeric_file, PathBuf::from);
     let loads: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(7);
     let options = LoadOptions::default();

@@ -287,30 +287,45 @@ pub(crate) fn build(
     advise_huge_pages(&matrix);
     matrix.resize(kept_rows.len() * n_features, 0.0);
     let mut missing_counts = vec![0usize; feature_indices.len()];
+    // Numeric features as (file column, matrix column), those that may hold NaN apart so
+    // that the common copy counts nothing.
+    let mut numeric = Vec::new();
+    let mut numeric_with_missing = Vec::new();
+    let mut categorical = Vec::new();
+    for (f, (feature, column)) in plan.features.iter().zip(&columns).enumerate() {
+        match column {
+            FeatureColumn::Numeric { index, .. } if feature.all_finite => {
+                numeric.push((feature.column, *index))
+            }
+            FeatureColumn::Numeric { index, .. } => {
+                numeric_with_missing.push((f, feature.column, *index))
+            }
+            FeatureColumn::Categorical {
+                first_index,
+                levels,
+                ..
+            } => categorical.push((f, feature.column, *first_index, levels.len())),
+        }
+    }
     if n_features > 0 {
         for (out, &r) in matrix.chunks_exact_mut(n_features).zip(&kept_rows) {
             let numbers = table.row_numbers(r);
-            for (f, (feature, column)) in plan.features.iter().zip(&columns).enumerate() {
-                match column {
-                    FeatureColumn::Numeric { index, .. } => {
-                        let value = numbers[feature.column];
-                        out[*index] = value;
-                        missing_counts[f] += usize::from(value.is_nan());
-                    }
-                    FeatureColumn::Categorical {
-                        first_index,
-                        levels,
-                        ..
-                    } => {
-                        let raw = table.cell(r, feature.column);
-                        if is_missing_token(raw) {
-                            missing_counts[f] += 1;
-                            out[*first_index..first_index + levels.len()].fill(f64::NAN);
-                        } else {
-                            let level = level_index[f].get(raw).copied().unwrap_or(0);
-                            out[first_index + level] = 1.0;
-                        }
-                    }
+            for &(column, index) in &numeric {
+                out[index] = numbers[column];
+            }
+            for &(f, column, index) in &numeric_with_missing {
+                let value = numbers[column];
+                out[index] = value;
+                missing_counts[f] += usize::from(value.is_nan());
+            }
+            for &(f, column, first_index, n_levels) in &categorical {
+                let raw = table.cell(r, column);
+                if is_missing_token(raw) {
+                    missing_counts[f] += 1;
+                    out[first_index..first_index + n_levels].fill(f64::NAN);
+                } else {
+                    let level = level_index[f].get(raw).copied().unwrap_or(0);
+                    out[first_index + level] = 1.0;
                 }
             }
         }

@@ -33,6 +33,22 @@ pub use schema::is_missing_token;
 pub(crate) use schema::{parse_number, parse_number_with};
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether loading may use a second thread (see [`set_loading_threads`]).
+static SECOND_THREAD: AtomicBool = AtomicBool::new(true);
+
+/// Whether [`load_csv`] may use a second core: to hash the bytes while they are parsed, and to
+/// split a large file with no quote in two halves read at once (the default, `true`). `false`
+/// loads on the calling thread alone, for benchmarks that quote a one-core figure next to the
+/// two-core one (`examples/csv_load_timing.rs --one-thread`). Results are the same either way.
+pub fn set_loading_threads(second_thread: bool) {
+    SECOND_THREAD.store(second_thread, Ordering::Relaxed);
+}
+
+fn second_thread_allowed() -> bool {
+    SECOND_THREAD.load(Ordering::Relaxed)
+}
 
 /// Loads a CSV file into a [`Dataset`] according to `options`.
 pub fn load_csv(path: &Path, options: &LoadOptions) -> Result<Dataset, DataError> {
@@ -72,10 +88,14 @@ pub fn load_csv_bytes(
     // The hash needs only the bytes: it is computed on another core while they are parsed
     // (on this one if no thread can be started, or if the hashing thread failed).
     std::thread::scope(|scope| {
-        let hashing = std::thread::Builder::new()
-            .name("dataset-sha256".into())
-            .spawn_scoped(scope, || dataset::sha256_hex(bytes))
-            .ok();
+        let hashing = second_thread_allowed()
+            .then(|| {
+                std::thread::Builder::new()
+                    .name("dataset-sha256".into())
+                    .spawn_scoped(scope, || dataset::sha256_hex(bytes))
+                    .ok()
+            })
+            .flatten();
         let mut dataset = read::parse_table(path, bytes, options)
             .and_then(|table| dataset::build(path, table, options))?;
         dataset.sha256 = hashing

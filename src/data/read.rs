@@ -199,7 +199,12 @@ pub(crate) fn parse_table<'a>(
     bytes: &'a [u8],
     options: &LoadOptions,
 ) -> Result<RawTable<'a>, DataError> {
-    parse_table_in_halves_from(path, bytes, options, PARALLEL_FROM_BYTES)
+    let parallel_from = if super::second_thread_allowed() {
+        PARALLEL_FROM_BYTES
+    } else {
+        usize::MAX
+    };
+    parse_table_in_halves_from(path, bytes, options, parallel_from)
 }
 
 /// Rows read by [`read_rows`], in file order.
