@@ -33,21 +33,37 @@ pub use schema::is_missing_token;
 pub(crate) use schema::{parse_number, parse_number_with};
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
-/// Whether loading may use a second thread (see [`set_loading_threads`]).
-static SECOND_THREAD: AtomicBool = AtomicBool::new(true);
-
-/// Whether [`load_csv`] may use a second core: to hash the bytes while they are parsed, and to
-/// split a large file with no quote in two halves read at once (the default, `true`). `false`
-/// loads on the calling thread alone, for benchmarks that quote a one-core figure next to the
-/// two-core one (`examples/csv_load_timing.rs --one-thread`). Results are the same either way.
-pub fn set_loading_threads(second_thread: bool) {
-    SECOND_THREAD.store(second_thread, Ordering::Relaxed);
+/// Which work [`load_csv`] hands to a second thread (see [`set_loading_threads`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadingThreads {
+    /// Everything on the calling thread: rows in order, then the hash.
+    One,
+    /// The SHA-256 of the bytes on a second thread while the rows are read (the default).
+    Hash,
+    /// The hash, and the second half of a large file with no quote, each on its own thread.
+    /// Not the default: on the shared 2-core machine it measured slower than [`Self::Hash`]
+    /// (BENCHMARKS.md, CSV loading, third pass); it may pay on an idle machine.
+    HashAndHalves,
 }
 
-fn second_thread_allowed() -> bool {
-    SECOND_THREAD.load(Ordering::Relaxed)
+/// The [`LoadingThreads`] in force, as its index in declaration order ([`LoadingThreads::Hash`]).
+static LOADING_THREADS: AtomicU8 = AtomicU8::new(1);
+
+/// Chooses which work loading hands to other threads, for the whole process. Benchmarks quote
+/// a one-core figure next to the default (`examples/csv_load_timing.rs --threads`); results are
+/// the same either way.
+pub fn set_loading_threads(threads: LoadingThreads) {
+    LOADING_THREADS.store(threads as u8, Ordering::Relaxed);
+}
+
+fn loading_threads() -> LoadingThreads {
+    match LOADING_THREADS.load(Ordering::Relaxed) {
+        0 => LoadingThreads::One,
+        2 => LoadingThreads::HashAndHalves,
+        _ => LoadingThreads::Hash,
+    }
 }
 
 /// Loads a CSV file into a [`Dataset`] according to `options`.
@@ -88,7 +104,7 @@ pub fn load_csv_bytes(
     // The hash needs only the bytes: it is computed on another core while they are parsed
     // (on this one if no thread can be started, or if the hashing thread failed).
     std::thread::scope(|scope| {
-        let hashing = second_thread_allowed()
+        let hashing = (loading_threads() != LoadingThreads::One)
             .then(|| {
                 std::thread::Builder::new()
                     .name("dataset-sha256".into())

@@ -199,7 +199,7 @@ pub(crate) fn parse_table<'a>(
     bytes: &'a [u8],
     options: &LoadOptions,
 ) -> Result<RawTable<'a>, DataError> {
-    let parallel_from = if super::second_thread_allowed() {
+    let parallel_from = if super::loading_threads() == super::LoadingThreads::HashAndHalves {
         PARALLEL_FROM_BYTES
     } else {
         usize::MAX
