@@ -285,7 +285,6 @@ pub(crate) fn build(
     let n_features = feature_names.len();
     let mut matrix = Vec::with_capacity(kept_rows.len() * n_features);
     advise_huge_pages(&matrix);
-    matrix.resize(kept_rows.len() * n_features, 0.0);
     let mut missing_counts = vec![0usize; feature_indices.len()];
     // Numeric features as (file column, matrix column), those that may hold NaN apart so
     // that the common copy counts nothing.
@@ -307,7 +306,19 @@ pub(crate) fn build(
             } => categorical.push((f, feature.column, *first_index, levels.len())),
         }
     }
-    if n_features > 0 {
+    if categorical.is_empty() && numeric_with_missing.is_empty() {
+        // Every feature a finite number, in file order (the common case): rows are appended,
+        // with no zeros written first.
+        debug_assert!(numeric
+            .iter()
+            .enumerate()
+            .all(|(i, &(_, index))| i == index));
+        for &r in &kept_rows {
+            let numbers = table.row_numbers(r);
+            matrix.extend(numeric.iter().map(|&(column, _)| numbers[column]));
+        }
+    } else if n_features > 0 {
+        matrix.resize(kept_rows.len() * n_features, 0.0);
         for (out, &r) in matrix.chunks_exact_mut(n_features).zip(&kept_rows) {
             let numbers = table.row_numbers(r);
             for &(column, index) in &numeric {
