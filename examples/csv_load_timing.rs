@@ -3,13 +3,16 @@
 //! a few loads in milliseconds, for `benches/reference/csv_side_by_side.py`, which times
 //! pandas.read_csv on the same file in the same run and prints the ratio.
 //!
-//! Run with `cargo run --release --example csv_load_timing -- [PATH] [LOADS]`.
+//! Run with `cargo run --release --example csv_load_timing -- [PATH] [LOADS] [--threads=WHICH]`;
+//! WHICH is `one` (everything on one core), `hash` (the default: the hash on a second thread)
+//! or `hash-and-halves` (also the second half of the rows on a third), as
+//! `data::set_loading_threads` takes them.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use modelbench::data::{load_csv, LoadOptions};
+use modelbench::data::{load_csv, set_loading_threads, LoadOptions, LoadingThreads};
 
 const ROWS: usize = 100_000;
 const COLUMNS: usize = 20;
@@ -43,7 +46,20 @@ fn numeric_file() -> PathBuf {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let (flags, positional): (Vec<String>, Vec<String>) =
+        std::env::args().skip(1).partition(|a| a.starts_with("--"));
+    for flag in &flags {
+        set_loading_threads(match flag.as_str() {
+            "--threads=one" => LoadingThreads::One,
+            "--threads=hash" => LoadingThreads::Hash,
+            "--threads=hash-and-halves" => LoadingThreads::HashAndHalves,
+            other => {
+                eprintln!("unknown flag {other}: expected --threads=one|hash|hash-and-halves");
+                std::process::exit(2);
+            }
+        });
+    }
+    let mut args = positional.into_iter();
     let path = args.next().map_or_else(numeric_file, PathBuf::from);
     let loads: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(7);
     let options = LoadOptions::default();

@@ -4,6 +4,11 @@
 Usage: cargo build --release --example csv_load_timing
        python3 benches/reference/csv_side_by_side.py [--rounds 3] [--loads 5] [--before OLD_EXAMPLE]
 
+modelbench is timed three times per round: as it runs (a second thread hashes the bytes while
+the rows are read; pandas.read_csv uses one core), with `--threads=hash-and-halves` (a third
+thread also reads the second half of the rows) and with `--threads=one` (every step on one
+core), so the one-core ratio is printed next to the default one.
+
 The file is the one `benches/csv_loading.rs` and the example generate (the example writes it
 when missing). Each round times the example (median of --loads loads, in process, after the file
 is in the page cache) and then pandas (median of --loads reads); the rounds alternate so that a
@@ -11,7 +16,8 @@ busy machine slows both alike. Ratio = pandas time / modelbench time: >= 1 means
 least as fast.
 
 After the table it prints the CPU and one line for the lead's BENCHMARKS.md generator:
-`TARGET csv-100k-x-20 <pandas/modelbench> 1.0 <met|not met>`.
+`TARGET csv-100k-x-20 <pandas/modelbench> 1.0 <met|not met>` (modelbench as it runs), and
+`INFO csv-100k-x-20-one-thread <pandas/modelbench on one core>`.
 """
 
 import argparse
@@ -28,8 +34,9 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "target" / "release" / "examples" / "csv_load_timing"
 
 
-def modelbench_ms(path, loads, example=EXAMPLE):
-    out = subprocess.run([str(example), str(path), str(loads)], check=True, capture_output=True, text=True)
+def modelbench_ms(path, loads, example=EXAMPLE, threads=None):
+    command = [str(example), str(path), str(loads)] + ([f"--threads={threads}"] if threads else [])
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
     return float(out.stdout.strip().split("\t")[1])
 
 
@@ -64,15 +71,20 @@ def main():
     if not path.exists():
         # Without a path the example writes the generated file first.
         subprocess.run([str(EXAMPLE)], check=True, capture_output=True)
-    ours, theirs, before = [], [], []
+    ours, ours_halves, ours_one, theirs, before = [], [], [], [], []
     for _ in range(args.rounds):
         ours.append(modelbench_ms(path, args.loads))
+        ours_halves.append(modelbench_ms(path, args.loads, threads="hash-and-halves"))
+        ours_one.append(modelbench_ms(path, args.loads, threads="one"))
         theirs.append(pandas_ms(path, args.loads))
         if args.before:
             before.append(modelbench_ms(path, args.loads, args.before))
     mb, pdm = statistics.median(ours), statistics.median(theirs)
+    one, halves = statistics.median(ours_one), statistics.median(ours_halves)
     print(f"file: {path} ({path.stat().st_size / 1e6:.1f} MB), pandas {pd.__version__}")
     print(f"modelbench load_csv: {mb:.1f} ms (rounds: {', '.join(f'{t:.0f}' for t in ours)})")
+    print(f"modelbench, halves on two threads: {halves:.1f} ms (rounds: {', '.join(f'{t:.0f}' for t in ours_halves)})")
+    print(f"modelbench, one thread: {one:.1f} ms (rounds: {', '.join(f'{t:.0f}' for t in ours_one)})")
     print(f"pandas.read_csv:     {pdm:.1f} ms (rounds: {', '.join(f'{t:.0f}' for t in theirs)})")
     if before:
         old = statistics.median(before)
@@ -80,8 +92,11 @@ def main():
               f"ratio pandas/before: {pdm / old:.2f}")
     ratio = pdm / mb
     print(f"ratio pandas/modelbench: {ratio:.2f} ({'at least as fast' if ratio >= 1 else f'{mb / pdm:.1f}x slower'})")
+    print(f"ratio pandas/modelbench with halves on two threads: {pdm / halves:.2f}")
+    print(f"ratio pandas/modelbench on one thread: {pdm / one:.2f}")
     print(f"cpu: {cpu_name()}")
     print(f"TARGET csv-100k-x-20 {ratio:.2f} 1.0 {'met' if ratio >= 1.0 else 'not met'}")
+    print(f"INFO csv-100k-x-20-one-thread {pdm / one:.2f}")
 
 
 if __name__ == "__main__":

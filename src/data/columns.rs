@@ -32,9 +32,9 @@ pub(crate) struct FeaturePlan {
     pub numeric_share: u32,
     /// `--numeric`: non-numbers become missing instead of an error.
     pub forced_numeric: bool,
-    /// Numeric columns: every file row's value, parsed once (NaN where missing or not a
-    /// number). Empty for categorical columns.
-    pub values: Vec<f64>,
+    /// Numeric columns: whether every file row's value is a finite number (then no row needs
+    /// a check). The values themselves are `RawTable::number` of the column.
+    pub all_finite: bool,
 }
 
 /// A numeric column left out because it identifies rows.
@@ -63,13 +63,14 @@ pub(crate) struct ColumnPlan {
 }
 
 /// Decides what each column is, checking the column options against the header.
+/// Numeric columns' cells are read into `table`'s numbers (`schema::parse_columns`).
 pub(crate) fn plan_columns(
     path: &Path,
-    table: &RawTable,
+    table: &mut RawTable,
     options: &LoadOptions,
 ) -> Result<ColumnPlan, DataError> {
     let err = |kind| DataError::file(path, kind);
-    let headers = &table.headers;
+    let headers = &table.headers.clone();
     let target = match &options.target {
         None => headers.len() - 1,
         Some(name) => headers.iter().position(|h| h == name).ok_or_else(|| {
@@ -125,22 +126,23 @@ pub(crate) fn plan_columns(
         .filter(|&c| !named(&options.categorical, c))
         .collect();
     let mut parsed = parse_columns(table, &to_parse, decimal).into_iter();
+    let table = &*table;
     for column in candidates {
         let forced_numeric = named(&options.numeric, column);
-        let (kind, numeric_share, values) = if named(&options.categorical, column) {
-            (ColumnKind::Categorical, 0, Vec::new())
+        let (kind, numeric_share, all_finite) = if named(&options.categorical, column) {
+            (ColumnKind::Categorical, 0, false)
         } else {
-            let (kind, share, values) = parsed
+            let (kind, share, all_finite) = parsed
                 .next()
                 .expect("one parsed column per column that is not forced categorical");
             match kind {
-                _ if forced_numeric => (ColumnKind::Numeric, 100, values),
-                ColumnKind::Numeric => (kind, share, values),
-                ColumnKind::Categorical => (kind, share, Vec::new()),
+                _ if forced_numeric => (ColumnKind::Numeric, 100, all_finite),
+                _ => (kind, share, all_finite),
             }
         };
         if kind == ColumnKind::Numeric && !named(&options.keep, column) {
-            if let Some(identifier) = identifier_evidence(&headers[column], &values) {
+            let values = (0..table.n_rows()).map(|row| table.number(row, column));
+            if let Some(identifier) = identifier_evidence(&headers[column], values) {
                 plan.identifiers.push(identifier);
                 continue;
             }
@@ -150,7 +152,7 @@ pub(crate) fn plan_columns(
             kind,
             numeric_share,
             forced_numeric,
-            values,
+            all_finite,
         });
     }
     if plan.features.is_empty() {
@@ -256,14 +258,14 @@ fn is_row_names(table: &RawTable) -> bool {
 /// row, which is what IDs and row numbers are; the rare integer measurement that happens to be
 /// all different (amounts in whole currency units in a small file) is left out *with a warning
 /// naming it*, and `--keep NAME` brings it back.
-fn identifier_evidence(name: &str, values: &[f64]) -> Option<IdentifierColumn> {
+fn identifier_evidence(name: &str, values: impl Iterator<Item = f64>) -> Option<IdentifierColumn> {
     // Integers beyond 2^53 are not exact in f64: distinctness could not be trusted.
     const EXACT_LIMIT: f64 = 9_007_199_254_740_992.0;
     let mut seen = HashSet::new();
     let mut previous: Option<i64> = None;
     let mut first = None;
     let mut in_order = true;
-    for &value in values {
+    for value in values {
         // NaN (a missing cell or not a number) fails this test too.
         if value.fract() != 0.0 || value.abs() >= EXACT_LIMIT {
             return None;
@@ -344,12 +346,12 @@ mod tests {
             ("too few rows", numbers(1..n), None),
         ];
         for (label, cells, expected) in cases {
-            let found = identifier_evidence("c", &parsed(&cells));
+            let found = identifier_evidence("c", parsed(&cells).into_iter());
             assert_eq!(found.map(|i| i.in_order_from), expected, "{label}");
         }
         let mut with_missing = numbers(1..=n + 1);
         with_missing[5] = String::new();
-        let found = identifier_evidence("c", &parsed(&with_missing));
+        let found = identifier_evidence("c", parsed(&with_missing).into_iter());
         assert!(found.is_none(), "a missing cell: not an identifier");
     }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::columns::{plan_columns, IdentifierColumn};
+use super::huge_pages::advise_huge_pages;
 use super::read::RawTable;
 use super::schema::{is_missing_token, parse_number_with, ColumnKind};
 use super::{ColumnRef, DataError, DataErrorKind, DecimalMark, LoadOptions, MissingPolicy};
@@ -150,23 +151,15 @@ impl Dataset {
     }
 }
 
-/// One cell after typing, before encoding.
-#[derive(Clone, Copy)]
-enum Cell {
-    Number(f64),
-    Level(usize),
-    Missing,
-}
-
 /// Types, checks and encodes `table`'s columns into a [`Dataset`]; its `sha256` is left empty
 /// for the caller, who hashes the bytes alongside.
 pub(crate) fn build(
     path: &Path,
-    table: RawTable,
+    mut table: RawTable,
     options: &LoadOptions,
 ) -> Result<Dataset, DataError> {
     let err = |kind| DataError::file(path, kind);
-    let plan = plan_columns(path, &table, options)?;
+    let plan = plan_columns(path, &mut table, options)?;
     let decimal = plan.decimal;
     let target_index = plan.target;
     let target_ref = ColumnRef::new(target_index, &table.headers[target_index]);
@@ -186,15 +179,15 @@ pub(crate) fn build(
         .features
         .iter()
         .enumerate()
-        .filter(|(_, f)| {
-            f.kind == ColumnKind::Categorical || !f.values.iter().all(|v| v.is_finite())
-        })
+        .filter(|(_, f)| f.kind == ColumnKind::Categorical || !f.all_finite)
         .map(|(f, _)| f)
         .collect();
     for (r, &line) in table.lines.iter().enumerate() {
-        let target_cell = table.cell(r, target_index);
-        if is_missing_token(target_cell) {
+        // A plain decimal (a number in the table) is never a missing token: only other
+        // cells are looked at.
+        if table.number(r, target_index).is_nan() && is_missing_token(table.cell(r, target_index)) {
             if options.missing == MissingPolicy::Error {
+                let target_cell = table.cell(r, target_index);
                 return Err(missing_error(path, line, target_ref.clone(), target_cell));
             }
             report.dropped_missing_target += 1;
@@ -203,7 +196,7 @@ pub(crate) fn build(
         let mut row_has_missing = false;
         for &f in &to_check {
             let feature = &plan.features[f];
-            let value = feature.values.get(r).copied().unwrap_or(f64::NAN);
+            let value = table.number(r, feature.column);
             if feature.kind == ColumnKind::Numeric && value.is_finite() {
                 // A number (so not missing) and finite: nothing to check, the common case.
                 continue;
@@ -287,38 +280,69 @@ pub(crate) fn build(
         }
     }
 
-    let mut features = Array2::<f64>::zeros((kept_rows.len(), feature_names.len()));
+    // Row by row into the matrix's own buffer; numeric cells are the table's numbers (NaN:
+    // a missing cell, or a non-number that `--numeric` made missing).
+    let n_features = feature_names.len();
+    let mut matrix = Vec::with_capacity(kept_rows.len() * n_features);
+    advise_huge_pages(&matrix);
     let mut missing_counts = vec![0usize; feature_indices.len()];
-    for (out_row, &r) in kept_rows.iter().enumerate() {
-        for (f, feature) in plan.features.iter().enumerate() {
-            let cell = if feature.kind == ColumnKind::Numeric {
-                // NaN: a missing cell, or a non-number that `--numeric` made missing.
-                match feature.values.get(r) {
-                    Some(&v) if !v.is_nan() => Cell::Number(v),
-                    _ => Cell::Missing,
-                }
-            } else {
-                let raw = table.cell(r, feature.column);
+    // Numeric features as (file column, matrix column), those that may hold NaN apart so
+    // that the common copy counts nothing.
+    let mut numeric = Vec::new();
+    let mut numeric_with_missing = Vec::new();
+    let mut categorical = Vec::new();
+    for (f, (feature, column)) in plan.features.iter().zip(&columns).enumerate() {
+        match column {
+            FeatureColumn::Numeric { index, .. } if feature.all_finite => {
+                numeric.push((feature.column, *index))
+            }
+            FeatureColumn::Numeric { index, .. } => {
+                numeric_with_missing.push((f, feature.column, *index))
+            }
+            FeatureColumn::Categorical {
+                first_index,
+                levels,
+                ..
+            } => categorical.push((f, feature.column, *first_index, levels.len())),
+        }
+    }
+    if categorical.is_empty() && numeric_with_missing.is_empty() {
+        // Every feature a finite number, in file order (the common case): rows are appended,
+        // with no zeros written first.
+        debug_assert!(numeric
+            .iter()
+            .enumerate()
+            .all(|(i, &(_, index))| i == index));
+        for &r in &kept_rows {
+            let numbers = table.row_numbers(r);
+            matrix.extend(numeric.iter().map(|&(column, _)| numbers[column]));
+        }
+    } else if n_features > 0 {
+        matrix.resize(kept_rows.len() * n_features, 0.0);
+        for (out, &r) in matrix.chunks_exact_mut(n_features).zip(&kept_rows) {
+            let numbers = table.row_numbers(r);
+            for &(column, index) in &numeric {
+                out[index] = numbers[column];
+            }
+            for &(f, column, index) in &numeric_with_missing {
+                let value = numbers[column];
+                out[index] = value;
+                missing_counts[f] += usize::from(value.is_nan());
+            }
+            for &(f, column, first_index, n_levels) in &categorical {
+                let raw = table.cell(r, column);
                 if is_missing_token(raw) {
-                    Cell::Missing
-                } else {
-                    Cell::Level(level_index[f].get(raw).copied().unwrap_or(0))
-                }
-            };
-            match (&columns[f], cell) {
-                (FeatureColumn::Numeric { index, .. }, Cell::Number(v)) => {
-                    features[[out_row, *index]] = v
-                }
-                (FeatureColumn::Categorical { first_index, .. }, Cell::Level(l)) => {
-                    features[[out_row, first_index + l]] = 1.0
-                }
-                (column, _) => {
                     missing_counts[f] += 1;
-                    mark_missing(&mut features, out_row, column);
+                    out[first_index..first_index + n_levels].fill(f64::NAN);
+                } else {
+                    let level = level_index[f].get(raw).copied().unwrap_or(0);
+                    out[first_index + level] = 1.0;
                 }
             }
         }
     }
+    let features = Array2::from_shape_vec((kept_rows.len(), n_features), matrix)
+        .expect("the matrix has kept rows times features values");
     report.missing_by_column = feature_indices
         .iter()
         .zip(&missing_counts)
@@ -349,11 +373,19 @@ pub(crate) fn build(
     report.decimal = decimal;
     report.decimal_sniffed = plan.decimal_sniffed;
 
-    let target_cells: Vec<(&str, u64)> = kept_rows
+    let target_cells: Vec<(u64, f64)> = kept_rows
         .iter()
-        .map(|&r| (table.cell(r, target_index), table.lines[r]))
+        .map(|&r| (table.lines[r], table.number(r, target_index)))
         .collect();
-    let target = build_target(path, &target_ref, &target_cells, options, decimal)?;
+    let target_text = |i: usize| table.cell(kept_rows[i], target_index);
+    let target = build_target(
+        path,
+        &target_ref,
+        &target_cells,
+        target_text,
+        options,
+        decimal,
+    )?;
     write_warnings(&mut report);
     let row_names = plan.row_names.map(|c| {
         kept_rows
@@ -416,25 +448,13 @@ fn check_number(
     }
 }
 
-fn mark_missing(features: &mut Array2<f64>, row: usize, column: &FeatureColumn) {
-    match column {
-        FeatureColumn::Numeric { index, .. } => features[[row, *index]] = f64::NAN,
-        FeatureColumn::Categorical {
-            levels,
-            first_index,
-            ..
-        } => {
-            for j in *first_index..first_index + levels.len() {
-                features[[row, j]] = f64::NAN;
-            }
-        }
-    }
-}
-
-fn build_target(
+/// The target from its kept rows' cells: `cells[i]` is row i's line and its plain decimal
+/// (NaN when the cell is not one), `text(i)` its text, asked for only where needed.
+fn build_target<'t>(
     path: &Path,
     column: &ColumnRef,
-    cells: &[(&str, u64)],
+    cells: &[(u64, f64)],
+    text: impl Fn(usize) -> &'t str,
     options: &LoadOptions,
     decimal: DecimalMark,
 ) -> Result<Target, DataError> {
@@ -443,9 +463,18 @@ fn build_target(
             .at_line(line)
             .at_column(column.clone())
     };
+    // A plain decimal read with the file is what `parse_number_with` gives for it, whatever
+    // the decimal mark (it has no comma).
     let numbers: Option<Vec<f64>> = cells
         .iter()
-        .map(|(c, _)| parse_number_with(c, decimal))
+        .enumerate()
+        .map(|(i, &(_, plain))| {
+            if plain.is_nan() {
+                parse_number_with(text(i), decimal)
+            } else {
+                Some(plain)
+            }
+        })
         .collect();
     let all_integers = numbers.as_ref().is_some_and(|v| {
         v.iter()
@@ -467,19 +496,20 @@ fn build_target(
     match task {
         Task::Regression => {
             let mut values = Vec::with_capacity(cells.len());
-            for (i, &(cell, line)) in cells.iter().enumerate() {
+            for (i, &(line, _)) in cells.iter().enumerate() {
+                let cell = || text(i);
                 // Parsed above when every cell is a number; parsed again only to find the
                 // one that is not.
                 let parsed = match &numbers {
                     Some(numbers) => Some(numbers[i]),
-                    None => parse_number_with(cell, decimal),
+                    None => parse_number_with(cell(), decimal),
                 };
                 match parsed {
                     Some(v) if v.is_finite() => values.push(v),
                     Some(_) => {
                         return Err(located(
                             DataErrorKind::Infinite {
-                                value: cell.to_string(),
+                                value: cell().to_string(),
                             },
                             line,
                         ))
@@ -487,7 +517,7 @@ fn build_target(
                     None => {
                         return Err(located(
                             DataErrorKind::NonNumericTarget {
-                                value: cell.to_string(),
+                                value: cell().to_string(),
                             },
                             line,
                         ))
@@ -500,7 +530,7 @@ fn build_target(
             // Integer labels are ordered and named by value ("1.0" and "1" are one class).
             let keys: Vec<String> = match (&numbers, all_integers) {
                 (Some(values), true) => values.iter().map(|&x| format!("{}", x as i64)).collect(),
-                _ => cells.iter().map(|(c, _)| c.to_string()).collect(),
+                _ => (0..cells.len()).map(|i| text(i).to_string()).collect(),
             };
             let names: Vec<String> = if all_integers {
                 let set: BTreeSet<i64> = keys.iter().filter_map(|k| k.parse().ok()).collect();

@@ -16,6 +16,7 @@
 mod columns;
 mod dataset;
 mod error;
+mod huge_pages;
 pub mod impute;
 mod options;
 mod read;
@@ -32,6 +33,38 @@ pub use schema::is_missing_token;
 pub(crate) use schema::{parse_number, parse_number_with};
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// Which work [`load_csv`] hands to a second thread (see [`set_loading_threads`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadingThreads {
+    /// Everything on the calling thread: rows in order, then the hash.
+    One,
+    /// The SHA-256 of the bytes on a second thread while the rows are read (the default).
+    Hash,
+    /// The hash, and the second half of a large file with no quote, each on its own thread.
+    /// Not the default: on the shared 2-core machine it measured slower than [`Self::Hash`]
+    /// (BENCHMARKS.md, CSV loading, third pass); it may pay on an idle machine.
+    HashAndHalves,
+}
+
+/// The [`LoadingThreads`] in force, as its index in declaration order ([`LoadingThreads::Hash`]).
+static LOADING_THREADS: AtomicU8 = AtomicU8::new(1);
+
+/// Chooses which work loading hands to other threads, for the whole process. Benchmarks quote
+/// a one-core figure next to the default (`examples/csv_load_timing.rs --threads`); results are
+/// the same either way.
+pub fn set_loading_threads(threads: LoadingThreads) {
+    LOADING_THREADS.store(threads as u8, Ordering::Relaxed);
+}
+
+fn loading_threads() -> LoadingThreads {
+    match LOADING_THREADS.load(Ordering::Relaxed) {
+        0 => LoadingThreads::One,
+        2 => LoadingThreads::HashAndHalves,
+        _ => LoadingThreads::Hash,
+    }
+}
 
 /// Loads a CSV file into a [`Dataset`] according to `options`.
 pub fn load_csv(path: &Path, options: &LoadOptions) -> Result<Dataset, DataError> {
@@ -71,10 +104,14 @@ pub fn load_csv_bytes(
     // The hash needs only the bytes: it is computed on another core while they are parsed
     // (on this one if no thread can be started, or if the hashing thread failed).
     std::thread::scope(|scope| {
-        let hashing = std::thread::Builder::new()
-            .name("dataset-sha256".into())
-            .spawn_scoped(scope, || dataset::sha256_hex(bytes))
-            .ok();
+        let hashing = (loading_threads() != LoadingThreads::One)
+            .then(|| {
+                std::thread::Builder::new()
+                    .name("dataset-sha256".into())
+                    .spawn_scoped(scope, || dataset::sha256_hex(bytes))
+                    .ok()
+            })
+            .flatten();
         let mut dataset = read::parse_table(path, bytes, options)
             .and_then(|table| dataset::build(path, table, options))?;
         dataset.sha256 = hashing

@@ -4,7 +4,9 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::records::{count_line_ends, RecordReader, Span};
+use super::huge_pages::advise_huge_pages;
+use super::records::{count_line_ends, FieldNotUtf8, RecordReader, Span};
+#[cfg(test)]
 use super::schema::short_decimal;
 use super::{ColumnRef, DataError, DataErrorKind, LoadOptions};
 
@@ -24,9 +26,10 @@ pub(crate) struct RawTable<'a> {
     unquoted: String,
     /// Row after row, `headers.len()` fields each.
     cells: Vec<Span>,
-    /// Per column, each row's field read as a plain decimal while its bytes were at hand
-    /// (`schema::short_decimal`); NaN where the field is anything else, to be read in full.
-    numbers: Vec<Vec<f64>>,
+    /// Row after row, each field read as a plain decimal while its bytes were at hand
+    /// (`schema::short_decimal`); NaN where the field is anything else, to be read in full
+    /// (`schema::parse_columns` writes those back).
+    numbers: Vec<f64>,
 }
 
 impl<'a> RawTable<'a> {
@@ -40,10 +43,23 @@ impl<'a> RawTable<'a> {
         self.field(self.cells[row * self.headers.len() + column])
     }
 
-    /// Column `column`'s fields that are plain decimals, as numbers, NaN for the others
-    /// (see [`RawTable::cell`] for those).
-    pub fn plain_decimals(&self, column: usize) -> &[f64] {
-        &self.numbers[column]
+    /// The number in row `row`, column `column`: the field as a plain decimal, NaN for other
+    /// fields (see [`RawTable::cell`] for those) until `schema::parse_columns` reads them.
+    #[inline]
+    pub fn number(&self, row: usize, column: usize) -> f64 {
+        self.numbers[row * self.headers.len() + column]
+    }
+
+    /// Row `row`'s numbers, column after column (see [`RawTable::number`]).
+    #[inline]
+    pub fn row_numbers(&self, row: usize) -> &[f64] {
+        let width = self.headers.len();
+        &self.numbers[row * width..(row + 1) * width]
+    }
+
+    #[inline]
+    pub(crate) fn set_number(&mut self, row: usize, column: usize, value: f64) {
+        self.numbers[row * self.headers.len() + column] = value;
     }
 
     /// Every row's fields, in file order.
@@ -75,10 +91,10 @@ impl<'a> RawTable<'a> {
             text: "",
             unquoted: String::new(),
             cells: Vec::new(),
-            numbers: vec![Vec::new(); headers.len()],
+            numbers: Vec::new(),
         };
         for row in rows {
-            for (column, field) in row.iter().enumerate() {
+            for field in row.iter() {
                 let start = table.unquoted.len();
                 table.unquoted.push_str(field);
                 table.cells.push(Span {
@@ -86,7 +102,7 @@ impl<'a> RawTable<'a> {
                     end: table.unquoted.len(),
                 });
                 let number = short_decimal(field.as_bytes(), b'.').unwrap_or(f64::NAN);
-                table.numbers[column].push(number);
+                table.numbers.push(number);
             }
         }
         table
@@ -136,6 +152,7 @@ pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, DataError
         ));
     }
     let mut bytes = Vec::with_capacity(size as usize);
+    advise_huge_pages(&bytes);
     // `take` guards against a file that grows while we read it.
     file.take(limit + 1)
         .read_to_end(&mut bytes)
@@ -172,11 +189,92 @@ pub(crate) fn read_stdin_limited(limit: u64) -> Result<Vec<u8>, DataError> {
     Ok(bytes)
 }
 
+/// Rows from this many bytes on are read in two halves on two threads when they can be (no
+/// quote in them): below, a thread costs more than it saves.
+const PARALLEL_FROM_BYTES: usize = 1 << 20;
+
 /// Checks the encoding and splits `bytes` into a [`RawTable`] of fields of `bytes`.
 pub(crate) fn parse_table<'a>(
     path: &Path,
     bytes: &'a [u8],
     options: &LoadOptions,
+) -> Result<RawTable<'a>, DataError> {
+    let parallel_from = if super::loading_threads() == super::LoadingThreads::HashAndHalves {
+        PARALLEL_FROM_BYTES
+    } else {
+        usize::MAX
+    };
+    parse_table_in_halves_from(path, bytes, options, parallel_from)
+}
+
+/// Rows read by [`read_rows`], in file order.
+struct Rows {
+    cells: Vec<Span>,
+    numbers: Vec<f64>,
+    /// Lines counted from where the reader started (1 is its first line).
+    lines: Vec<u64>,
+}
+
+/// Why [`read_rows`] stopped.
+enum RowError {
+    /// A field is not UTF-8: the csv crate's error is reported.
+    NotUtf8,
+    /// A row is not as wide as the header (its line counted from the reader's start).
+    FieldCount { found: usize, line: u64 },
+}
+
+/// Reads `reader`'s records into `rows`, each `width` fields; a lone empty field is a
+/// blank-looking line (e.g. whitespace only) and skipped.
+fn read_rows(
+    reader: &mut RecordReader,
+    width: usize,
+    rows: &mut Rows,
+    unquoted: &mut String,
+) -> Result<(), RowError> {
+    loop {
+        let before = rows.cells.len();
+        let line = match reader.next_record(&mut rows.cells, unquoted, &mut rows.numbers) {
+            Ok(Some(line)) => line,
+            Ok(None) => return Ok(()),
+            Err(FieldNotUtf8) => return Err(RowError::NotUtf8),
+        };
+        let found = rows.cells.len() - before;
+        if found != width {
+            if found == 1 && rows.cells[before].is_empty() {
+                rows.cells.truncate(before);
+                rows.numbers.truncate(before);
+                continue;
+            }
+            return Err(RowError::FieldCount { found, line });
+        }
+        rows.lines.push(line);
+    }
+}
+
+/// Where to cut the rest of the text in two halves read in parallel: just after the first
+/// line end past its middle, when the rest is at least `parallel_from` bytes, every record
+/// is split without csv-core, and no quote follows (so every line end ends a record).
+fn halves_at(reader: &RecordReader, bytes: &[u8], parallel_from: usize) -> Option<usize> {
+    let start = reader.position();
+    let rest = bytes.len() - start;
+    if !reader.is_fast() || rest < parallel_from.max(2) {
+        return None;
+    }
+    if memchr::memchr(b'"', &bytes[start..]).is_some() {
+        return None;
+    }
+    let middle = start + rest / 2;
+    let at = middle + memchr::memchr(b'\n', &bytes[middle..])? + 1;
+    (at < bytes.len()).then_some(at)
+}
+
+/// [`parse_table`], reading the rows in two halves when the rest of the text after the
+/// header is at least `parallel_from` bytes (tests set it low to read small files so).
+pub(crate) fn parse_table_in_halves_from<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    options: &LoadOptions,
+    parallel_from: usize,
 ) -> Result<RawTable<'a>, DataError> {
     if bytes.starts_with(&[0xFF, 0xFE])
         || bytes.starts_with(&[0xFE, 0xFF])
@@ -202,8 +300,9 @@ pub(crate) fn parse_table<'a>(
     let mut reader = RecordReader::new(text, delimiter);
     let mut cells = Vec::new();
     let mut unquoted = String::new();
+    let mut numbers = Vec::new();
     let header_line = match reader
-        .next_record(&mut cells, &mut unquoted)
+        .next_record(&mut cells, &mut unquoted, &mut numbers)
         .map_err(not_utf8)?
     {
         Some(line) => line,
@@ -217,52 +316,82 @@ pub(crate) fn parse_table<'a>(
         text,
         unquoted,
         cells,
-        numbers: Vec::new(),
+        numbers,
     };
     table.headers = table.cells().map(str::to_string).collect();
     check_headers(path, &table.headers, header_line, options)?;
     let width = table.headers.len();
     table.cells.clear();
+    table.numbers.clear();
     // Room for every row when the rows are about as long as the header (a guess; the vectors
     // grow if not).
     let header_bytes = text.find(['\n', '\r']).map_or(text.len(), |i| i + 1);
     let rows_guess = text.len() / header_bytes.max(1) + 1;
     table.cells.reserve(width * rows_guess);
-    // (Not `vec![…; width]`: a clone of an empty vector drops its capacity.)
-    table.numbers = (0..width).map(|_| Vec::with_capacity(rows_guess)).collect();
-    loop {
-        let before = table.cells.len();
-        let line = match reader
-            .next_record(&mut table.cells, &mut table.unquoted)
-            .map_err(not_utf8)?
-        {
-            Some(line) => line,
-            None => break,
-        };
-        let found = table.cells.len() - before;
-        if found != width {
-            // A lone empty field is a blank-looking line (e.g. whitespace only): skip it.
-            if found == 1 && table.cells[before].is_empty() {
-                table.cells.truncate(before);
-                continue;
-            }
-            return Err(DataError::file(
-                path,
-                DataErrorKind::WrongFieldCount {
-                    expected: width,
-                    found,
-                },
-            )
-            .at_line(line));
-        }
-        table.lines.push(line);
-        // Each field's bytes were just read: parse the plain decimals now, while they are
-        // in cache, instead of in a second pass over the file.
-        for (column, &span) in table.numbers.iter_mut().zip(&table.cells[before..]) {
-            let field = field_of(text, &table.unquoted, span);
-            column.push(short_decimal(field.as_bytes(), b'.').unwrap_or(f64::NAN));
+    table.numbers.reserve(width * rows_guess);
+    table.lines.reserve(rows_guess);
+    advise_huge_pages(&table.cells);
+    advise_huge_pages(&table.numbers);
+    let mut rows = Rows {
+        cells: std::mem::take(&mut table.cells),
+        numbers: std::mem::take(&mut table.numbers),
+        lines: std::mem::take(&mut table.lines),
+    };
+    let located = |error: RowError, base: u64| match error {
+        RowError::NotUtf8 => csv_crate_error(path, text, delimiter),
+        RowError::FieldCount { found, line } => DataError::file(
+            path,
+            DataErrorKind::WrongFieldCount {
+                expected: width,
+                found,
+            },
+        )
+        .at_line(base + line),
+    };
+    match halves_at(&reader, text.as_bytes(), parallel_from) {
+        None => read_rows(&mut reader, width, &mut rows, &mut table.unquoted)
+            .map_err(|e| located(e, 0))?,
+        Some(at) => {
+            // Two halves, one on another core; the rows of the second follow the first's,
+            // and an error in the first half is the one reported, as when read in order.
+            let second_reader = reader.split_off(at);
+            let read_second = || {
+                let mut second = second_reader.clone();
+                let mut rows = Rows {
+                    cells: Vec::with_capacity(width * rows_guess / 2),
+                    numbers: Vec::with_capacity(width * rows_guess / 2),
+                    lines: Vec::with_capacity(rows_guess / 2),
+                };
+                advise_huge_pages(&rows.cells);
+                advise_huge_pages(&rows.numbers);
+                let read = read_rows(&mut second, width, &mut rows, &mut String::new());
+                (read, rows)
+            };
+            let (first, (second_read, second_rows)) = std::thread::scope(|scope| {
+                let thread = std::thread::Builder::new()
+                    .name("csv-second-half".into())
+                    .spawn_scoped(scope, read_second)
+                    .ok();
+                let first = read_rows(&mut reader, width, &mut rows, &mut table.unquoted);
+                let second = match thread.map(|t| t.join()) {
+                    Some(Ok(second)) => second,
+                    // No thread, or it failed: read the second half here.
+                    _ => read_second(),
+                };
+                (first, second)
+            });
+            let base = reader.line_ends_to_end();
+            first.map_err(|e| located(e, 0))?;
+            second_read.map_err(|e| located(e, base))?;
+            rows.cells.extend_from_slice(&second_rows.cells);
+            rows.numbers.extend_from_slice(&second_rows.numbers);
+            rows.lines
+                .extend(second_rows.lines.iter().map(|line| base + line));
         }
     }
+    table.cells = rows.cells;
+    table.numbers = rows.numbers;
+    table.lines = rows.lines;
     if table.lines.is_empty() {
         return Err(DataError::file(path, DataErrorKind::HeaderOnly));
     }
@@ -387,6 +516,57 @@ mod tests {
         assert_eq!(sniff_delimiter(b"a\tb\tc\n"), b'\t');
         assert_eq!(sniff_delimiter(b"\"x,y,z\";b\n"), b';');
         assert_eq!(sniff_delimiter(b"onlyone\n"), b',');
+    }
+
+    /// Everything a table holds, as text and bits, for comparing two readings.
+    fn contents(table: &RawTable) -> (Vec<String>, Vec<u64>, Vec<u64>) {
+        let cells = table.cells().map(str::to_string).collect();
+        let numbers = table.numbers.iter().map(|n| n.to_bits()).collect();
+        (cells, numbers, table.lines.clone())
+    }
+
+    /// Reading the rows in two halves on two threads gives the table, or the error, that
+    /// reading them in order gives: same fields, numbers, lines (blank lines, CRLF and
+    /// whitespace-only lines around the cut included), and the first error in the file.
+    #[test]
+    fn two_halves_read_as_one() {
+        let path = Path::new("t.csv");
+        let options = LoadOptions::default();
+        let mut rows = vec!["a,b,c".to_string()];
+        for i in 0..400 {
+            rows.push(match i % 7 {
+                0 => String::new(),
+                1 => "   ".to_string(),
+                2 => format!("{i}.5, x{i} ,-{i}\r"),
+                3 => format!("{i},1e{},{}", i % 30, i * 3),
+                _ => format!("{i},{}.25,NA", i * 2),
+            });
+        }
+        let text = rows.join("\n");
+        let in_order =
+            parse_table_in_halves_from(path, text.as_bytes(), &options, usize::MAX).expect("loads");
+        let in_halves =
+            parse_table_in_halves_from(path, text.as_bytes(), &options, 0).expect("loads");
+        assert!(halves_at(&RecordReader::new(&text, b','), text.as_bytes(), 0).is_some());
+        assert_eq!(contents(&in_order), contents(&in_halves));
+        assert_eq!(in_order.n_rows(), (0..400).filter(|i| i % 7 > 1).count());
+
+        let error = |text: &str, from: usize| {
+            parse_table_in_halves_from(path, text.as_bytes(), &options, from)
+                .expect_err("a short row")
+                .to_string()
+        };
+        let mut late = rows.clone();
+        late[350] = "1,2".to_string();
+        let late = late.join("\n");
+        assert_eq!(error(&late, usize::MAX), error(&late, 0));
+        assert!(error(&late, 0).contains("351"), "{}", error(&late, 0));
+        let mut both = rows.clone();
+        both[20] = "1,2".to_string();
+        both[350] = "1".to_string();
+        let both = both.join("\n");
+        assert_eq!(error(&both, usize::MAX), error(&both, 0));
+        assert!(error(&both, 0).contains("21"), "{}", error(&both, 0));
     }
 
     #[test]

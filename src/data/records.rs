@@ -7,8 +7,14 @@
 //! its fields are ranges of the text itself. A record with a quoted field is handed to
 //! csv-core from where the record starts, and its unquoted fields are copied to a side buffer.
 //! Either way the fields are the ones the csv crate's reader would give.
+//!
+//! Each field is also read as a plain decimal while its bytes are at hand
+//! (`schema::decimal_prefix`): an unquoted record is split and its numbers parsed in the same
+//! walk over its bytes, so a numeric file is read once.
 
 use std::ops::Range;
+
+use super::schema::{decimal_prefix, short_decimal};
 
 /// Where a field's text is: `start..end` of the file's text when `start < text.len()`, else of
 /// the side buffer of unquoted fields, shifted by `text.len()`.
@@ -32,12 +38,19 @@ pub(crate) struct FieldNotUtf8;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads records one after another, counting lines as it goes.
+#[derive(Clone)]
 pub(crate) struct RecordReader<'a> {
+    /// The text this reader reads records of, up to its end (see [`RecordReader::split_off`]).
     text: &'a str,
+    /// The whole file's text length: where spans into the side buffer start.
+    shift: usize,
     delimiter: u8,
     /// Whether records without a quoted field may be split here (an ASCII delimiter that is
     /// not the quote or a line end); otherwise csv-core reads every record.
     fast: bool,
+    /// Whether a field may be read as a decimal as it is split: the delimiter is none of the
+    /// bytes a plain decimal is written with (a sign, a digit, the point).
+    numbers_inline: bool,
     /// Where the next record is looked for.
     pos: usize,
     /// Line ends in `text[..counted_to]`.
@@ -62,8 +75,10 @@ impl<'a> RecordReader<'a> {
         let _ = core.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
         RecordReader {
             text,
+            shift: text.len(),
             delimiter,
             fast: delimiter.is_ascii() && !matches!(delimiter, b'"' | b'\n' | b'\r'),
+            numbers_inline: !matches!(delimiter, b'0'..=b'9' | b'+' | b'-' | b'.'),
             pos,
             line_ends: 0,
             counted_to: 0,
@@ -73,12 +88,56 @@ impl<'a> RecordReader<'a> {
         }
     }
 
+    /// Where the next record is looked for.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Whether every record without a quoted field is split here, not by csv-core.
+    pub fn is_fast(&self) -> bool {
+        self.fast
+    }
+
+    /// Hands the records from `at` on (a record boundary: just after a line end, in a text
+    /// with no quote from here on) to a new reader, which counts lines from `at` (its first
+    /// line is 1); this reader stops at `at`. Spans stay positions in the whole text.
+    pub fn split_off(&mut self, at: usize) -> RecordReader<'a> {
+        let mut core = csv_core::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .build();
+        // As in `new`: csv-core never drops a byte order mark after its first input.
+        let _ = core.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
+        let second = RecordReader {
+            text: self.text,
+            shift: self.shift,
+            delimiter: self.delimiter,
+            fast: self.fast,
+            numbers_inline: self.numbers_inline,
+            pos: at,
+            line_ends: 0,
+            counted_to: at,
+            core,
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+        };
+        self.text = &self.text[..at];
+        second
+    }
+
+    /// Line ends in this reader's text before its end, from where it started counting.
+    pub fn line_ends_to_end(&self) -> u64 {
+        self.line_ends + count_line_ends(self.text.as_bytes(), self.counted_to, self.text.len())
+    }
+
     /// Appends the next record's fields (trimmed) to `cells`, the text of quoted ones to
-    /// `unquoted`, and returns the 1-based line the record starts on; `None` at the end.
+    /// `unquoted`, each field's value as a plain decimal to `numbers` (`schema::short_decimal`
+    /// of the trimmed field, NaN when it is not one), and returns the 1-based line the record
+    /// starts on; `None` at the end.
     pub fn next_record(
         &mut self,
         cells: &mut Vec<Span>,
         unquoted: &mut String,
+        numbers: &mut Vec<f64>,
     ) -> Result<Option<u64>, FieldNotUtf8> {
         let bytes = self.text.as_bytes();
         // Blank lines and the rest of the last line end are skipped, as csv-core does.
@@ -94,7 +153,7 @@ impl<'a> RecordReader<'a> {
         self.counted_to = start;
         let line = self.line_ends + 1;
         let unquoted_end = if self.fast {
-            self.unquoted_record(start, cells)
+            self.unquoted_record(start, cells, numbers)
         } else {
             None
         };
@@ -104,30 +163,66 @@ impl<'a> RecordReader<'a> {
                 self.counted_to = end;
                 self.pos = end;
             }
-            None => self.pos = self.quoted_record(start, cells, unquoted)?,
+            None => self.pos = self.quoted_record(start, cells, unquoted, numbers)?,
         }
         Ok(Some(line))
     }
 
-    /// Splits the record at `start` when none of its fields starts with a quote, returning
-    /// where it ends (its line end, or the end of the text); `None` (and `cells` untouched)
-    /// when a field is quoted.
-    fn unquoted_record(&self, start: usize, cells: &mut Vec<Span>) -> Option<usize> {
+    /// Splits the record at `start` when none of its fields starts with a quote, reading each
+    /// field as a decimal on the way, and returns where it ends (its line end, or the end of
+    /// the text); `None` (and `cells` and `numbers` untouched) when a field is quoted.
+    fn unquoted_record(
+        &self,
+        start: usize,
+        cells: &mut Vec<Span>,
+        numbers: &mut Vec<f64>,
+    ) -> Option<usize> {
         let bytes = self.text.as_bytes();
-        let first_cell = cells.len();
+        let (first_cell, first_number) = (cells.len(), numbers.len());
+        let is_stop = |at: usize| {
+            bytes
+                .get(at)
+                .is_none_or(|&b| b == self.delimiter || b == b'\n' || b == b'\r')
+        };
         let mut field_start = start;
-        let mut stops = memchr::memchr3_iter(self.delimiter, b'\n', b'\r', &bytes[start..]);
         loop {
-            if bytes.get(field_start) == Some(&b'"') {
-                cells.truncate(first_cell);
-                return None;
-            }
-            let (field_end, more) = match stops.next() {
-                Some(i) => (start + i, bytes[start + i] == self.delimiter),
-                None => (bytes.len(), false),
+            // The common field is a plain decimal right up to the delimiter: read its value
+            // and find its end in one walk. It has no quote and nothing to trim.
+            let (value, length) = if self.numbers_inline {
+                decimal_prefix(&bytes[field_start..], b'.')
+            } else {
+                (None, 0)
             };
-            cells.push(trimmed(self.text, field_start..field_end));
-            if !more {
+            let mut field_end = field_start + length;
+            let stopped = is_stop(field_end);
+            match value {
+                Some(value) if stopped => {
+                    cells.push(Span {
+                        start: field_start,
+                        end: field_end,
+                    });
+                    numbers.push(value);
+                }
+                _ => {
+                    if bytes.get(field_start) == Some(&b'"') {
+                        cells.truncate(first_cell);
+                        numbers.truncate(first_number);
+                        return None;
+                    }
+                    // What was read is signs, digits and points, none a stop: go on from it.
+                    if !stopped {
+                        field_end =
+                            memchr::memchr3(self.delimiter, b'\n', b'\r', &bytes[field_end..])
+                                .map_or(bytes.len(), |i| field_end + i);
+                    }
+                    let span = trimmed(self.text, field_start..field_end);
+                    cells.push(span);
+                    numbers.push(
+                        short_decimal(&bytes[span.start..span.end], b'.').unwrap_or(f64::NAN),
+                    );
+                }
+            }
+            if bytes.get(field_end) != Some(&self.delimiter) {
                 return Some(field_end);
             }
             field_start = field_end + 1;
@@ -141,6 +236,7 @@ impl<'a> RecordReader<'a> {
         start: usize,
         cells: &mut Vec<Span>,
         unquoted: &mut String,
+        numbers: &mut Vec<f64>,
     ) -> Result<usize, FieldNotUtf8> {
         use csv_core::ReadRecordResult;
         let bytes = self.text.as_bytes();
@@ -161,13 +257,14 @@ impl<'a> RecordReader<'a> {
                 ReadRecordResult::Record | ReadRecordResult::End => break,
             }
         }
-        let shift = self.text.len();
+        let shift = self.shift;
         let mut field_start = 0;
         for &field_end in &self.ends[..n_ends] {
             let field = std::str::from_utf8(&self.out[field_start..field_end])
                 .map_err(|_| FieldNotUtf8)?
                 .trim();
             let at = shift + unquoted.len();
+            numbers.push(short_decimal(field.as_bytes(), b'.').unwrap_or(f64::NAN));
             unquoted.push_str(field);
             cells.push(Span {
                 start: at,
@@ -228,27 +325,37 @@ mod tests {
             .collect()
     }
 
+    /// Every record as the reader splits it, with its line; checks on the way that each
+    /// field's number is `short_decimal` of the field (bit for bit, NaN when it is none).
     fn by_reader(text: &str, delimiter: u8) -> (Vec<Vec<String>>, Vec<u64>) {
         let mut reader = RecordReader::new(text, delimiter);
         let (mut records, mut lines) = (Vec::new(), Vec::new());
         let mut unquoted = String::new();
         loop {
-            let mut cells = Vec::new();
-            match reader.next_record(&mut cells, &mut unquoted) {
+            let (mut cells, mut numbers) = (Vec::new(), Vec::new());
+            match reader.next_record(&mut cells, &mut unquoted, &mut numbers) {
                 Ok(Some(line)) => {
                     lines.push(line);
-                    records.push(
-                        cells
-                            .iter()
-                            .map(|s| {
-                                if s.start < text.len() {
-                                    text[s.start..s.end].to_string()
-                                } else {
-                                    unquoted[s.start - text.len()..s.end - text.len()].to_string()
-                                }
-                            })
-                            .collect(),
-                    );
+                    let fields: Vec<String> = cells
+                        .iter()
+                        .map(|s| {
+                            if s.start < text.len() {
+                                text[s.start..s.end].to_string()
+                            } else {
+                                unquoted[s.start - text.len()..s.end - text.len()].to_string()
+                            }
+                        })
+                        .collect();
+                    assert_eq!(numbers.len(), fields.len(), "{text:?}");
+                    for (field, number) in fields.iter().zip(&numbers) {
+                        let expected = short_decimal(field.as_bytes(), b'.').unwrap_or(f64::NAN);
+                        assert_eq!(
+                            number.to_bits(),
+                            expected.to_bits(),
+                            "{field:?} in {text:?}"
+                        );
+                    }
+                    records.push(fields);
                 }
                 Ok(None) => break,
                 Err(FieldNotUtf8) => panic!("ASCII delimiters keep fields UTF-8"),
@@ -275,9 +382,14 @@ mod tests {
             "a,b\n1,\"2\"\"\"\n   \n\n",
             "a;b\n1,5;2\n",
             "a,b\nx\"y,2\n",
+            "a,b\n1.5,-2\n+.5,7.\n-,.\n1.5 ,2\n 3,4e5\n1.2.3,--1\n",
+            "a,b\n1234567890123456,123456789012345\n0.1,\"2.5\"\n-499.1234,12\r\n",
+            "a.b\n1.5.2\n",
+            "a-b\n-1-2\n",
+            "a5b\n15253\n",
         ];
         for text in cases {
-            for delimiter in [b',', b';', b'\t'] {
+            for delimiter in [b',', b';', b'\t', b'.', b'-', b'5'] {
                 let (records, _) = by_reader(text, delimiter);
                 assert_eq!(
                     records,

@@ -43,49 +43,56 @@ pub(crate) fn parse_number(cell: &str) -> Option<f64> {
 /// skips the general parser's bookkeeping, the most of a numeric file's load time.
 #[inline]
 pub(crate) fn short_decimal(bytes: &[u8], point: u8) -> Option<f64> {
+    match decimal_prefix(bytes, point) {
+        (Some(value), length) if length == bytes.len() => Some(value),
+        _ => None,
+    }
+}
+
+/// Reads the longest `[+-]digits[.digits]` at the start of `bytes`: its value as
+/// [`short_decimal`] gives it (`None` without a digit or over 15 digits) and its length in
+/// bytes. The record splitter reads a field with it and checks that a delimiter follows, so
+/// fields are split and read in one walk; `short_decimal` is this with nothing after.
+#[inline(always)]
+pub(crate) fn decimal_prefix(bytes: &[u8], point: u8) -> (Option<f64>, usize) {
     const POWERS_OF_TEN: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
     const MAX_DIGITS: usize = 15;
-    let (negative, digits) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, bytes),
+    let (negative, sign_length) = match bytes.first() {
+        Some(b'-') => (true, 1),
+        Some(b'+') => (false, 1),
+        _ => (false, 0),
     };
-    if digits.is_empty() || digits.len() > MAX_DIGITS + 1 {
-        return None;
-    }
-    // Whole digits, then (after one `point`) fraction digits: two tight loops.
+    // Whole digits, then (after one `point`) fraction digits. Past 15 digits the mantissa
+    // wraps, harmlessly: the value is refused below.
     let mut mantissa: u64 = 0;
-    let mut i = 0;
-    while let Some(&b) = digits.get(i) {
-        let digit = b.wrapping_sub(b'0');
-        if digit >= 10 {
-            break;
-        }
-        mantissa = mantissa * 10 + u64::from(digit);
-        i += 1;
-    }
-    let whole_digits = i;
-    let mut fraction_digits = 0;
-    if digits.get(i) == Some(&point) {
-        i += 1;
-        while let Some(&b) = digits.get(i) {
+    let mut i = sign_length;
+    let mut digits_in = |i: &mut usize| {
+        let from = *i;
+        while let Some(&b) = bytes.get(*i) {
             let digit = b.wrapping_sub(b'0');
             if digit >= 10 {
                 break;
             }
-            mantissa = mantissa * 10 + u64::from(digit);
-            i += 1;
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
+            *i += 1;
         }
-        fraction_digits = i - whole_digits - 1;
+        *i - from
+    };
+    let whole_digits = digits_in(&mut i);
+    let mut fraction_digits = 0;
+    if bytes.get(i) == Some(&point) {
+        i += 1;
+        fraction_digits = digits_in(&mut i);
     }
     let n_digits = whole_digits + fraction_digits;
-    if i != digits.len() || n_digits == 0 || n_digits > MAX_DIGITS {
-        return None;
+    if n_digits == 0 || n_digits > MAX_DIGITS {
+        return (None, i);
     }
-    let value = mantissa as f64 / POWERS_OF_TEN[fraction_digits];
-    Some(if negative { -value } else { value })
+    // Below 10^15, so exact through i64 (one conversion instruction; from u64 it is several).
+    let value = mantissa as i64 as f64 / POWERS_OF_TEN[fraction_digits];
+    (Some(if negative { -value } else { value }), i)
 }
 
 /// [`parse_number`] with the file's decimal mark: with a decimal comma, one `,` is read as the
@@ -149,80 +156,92 @@ pub(crate) fn parse_column<'a>(
     cells: impl Iterator<Item = &'a str>,
     decimal: DecimalMark,
 ) -> (ColumnKind, u32, Vec<f64>) {
-    let mut column = ParsedColumn::default();
-    cells.for_each(|cell| column.push(cell, decimal));
-    column.finish()
+    let mut column = ParsedColumn::new();
+    let values = cells.map(|cell| column.read(cell, decimal)).collect();
+    let (kind, share) = column.kind();
+    (kind, share, values)
 }
 
-/// [`parse_column`] for several columns of a table, starting from the plain decimals read
-/// with the file ([`RawTable::plain_decimals`]).
+/// For several columns of a table, each column's kind, percent of present cells that are
+/// numbers (numeric when most present cells are numbers), and whether all its numbers are finite. Cells
+/// that are not plain decimals (NaN in [`RawTable::number`]) are read in full here and their
+/// value (NaN when missing or not a number) written back in the table, so that afterwards
+/// `table.number` is every cell of these columns as a number.
 pub(crate) fn parse_columns(
-    table: &RawTable,
+    table: &mut RawTable,
     columns: &[usize],
     decimal: DecimalMark,
-) -> Vec<(ColumnKind, u32, Vec<f64>)> {
-    let mut parsed: Vec<ParsedColumn> = columns
-        .iter()
-        .map(|_| ParsedColumn {
-            values: Vec::with_capacity(table.n_rows()),
-            ..ParsedColumn::default()
-        })
-        .collect();
-    for (column, &index) in parsed.iter_mut().zip(columns) {
-        // Plain decimals were parsed while the file was read; the other cells are read here.
-        for (row, &number) in table.plain_decimals(index).iter().enumerate() {
+) -> Vec<(ColumnKind, u32, bool)> {
+    let mut parsed: Vec<ParsedColumn> = columns.iter().map(|_| ParsedColumn::new()).collect();
+    // Row after row, as the numbers lie in memory.
+    for row in 0..table.n_rows() {
+        for (column, &index) in parsed.iter_mut().zip(columns) {
+            let number = table.number(row, index);
             if number.is_nan() {
-                column.push(table.cell(row, index), decimal);
+                let value = column.read(table.cell(row, index), decimal);
+                table.set_number(row, index, value);
             } else {
-                column.push_number(number);
+                // A plain decimal: present, a number, finite.
+                column.present += 1;
+                column.numeric += 1;
             }
         }
     }
-    parsed.into_iter().map(ParsedColumn::finish).collect()
+    parsed
+        .into_iter()
+        .map(|column| {
+            let (kind, share) = column.kind();
+            (kind, share, column.all_finite)
+        })
+        .collect()
 }
 
-#[derive(Default)]
+/// Counts of a column's cells as they are read.
 struct ParsedColumn {
     present: usize,
     numeric: usize,
-    values: Vec<f64>,
+    all_finite: bool,
 }
 
 impl ParsedColumn {
-    /// A cell that is a number (so present, not a missing token).
-    #[inline]
-    fn push_number(&mut self, value: f64) {
-        self.present += 1;
-        self.numeric += 1;
-        self.values.push(value);
+    fn new() -> Self {
+        ParsedColumn {
+            present: 0,
+            numeric: 0,
+            all_finite: true,
+        }
     }
 
+    /// Reads a cell, counting it: its number, or NaN when it is missing or not a number.
     #[inline]
-    fn push(&mut self, cell: &str, decimal: DecimalMark) {
+    fn read(&mut self, cell: &str, decimal: DecimalMark) -> f64 {
         // A plain decimal is a number and not a missing token (those have no digits).
         if let Some(value) = short_decimal(cell.as_bytes(), b'.') {
             self.present += 1;
             self.numeric += 1;
-            self.values.push(value);
-            return;
+            return value;
         }
         if is_missing_token(cell) {
-            self.values.push(f64::NAN);
-            return;
+            self.all_finite = false;
+            return f64::NAN;
         }
         self.present += 1;
         match parse_number_with(cell, decimal) {
             Some(value) => {
                 self.numeric += 1;
-                self.values.push(value);
+                self.all_finite &= value.is_finite();
+                value
             }
-            None => self.values.push(f64::NAN),
+            None => {
+                self.all_finite = false;
+                f64::NAN
+            }
         }
     }
 
-    fn finish(self) -> (ColumnKind, u32, Vec<f64>) {
+    fn kind(&self) -> (ColumnKind, u32) {
         if self.present == 0 {
-            return (ColumnKind::Numeric, 100, self.values);
+            return (ColumnKind::Numeric, 100);
         }
         let share = (100 * self.numeric / self.present) as u32;
         let kind = if 2 * self.numeric > self.present {
@@ -230,7 +249,7 @@ impl ParsedColumn {
         } else {
             ColumnKind::Categorical
         };
-        (kind, share, self.values)
+        (kind, share)
     }
 }
 
