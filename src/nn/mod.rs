@@ -17,6 +17,7 @@
 
 mod activation;
 mod adam;
+mod blocked;
 mod exp;
 mod float;
 mod kernels;
