@@ -8,14 +8,18 @@
 //! forward product, the sigmoid, the error times slope and the block's share of the gradient
 //! are computed while its rows are still in cache, so the input is read once per iteration.
 //!
+//! The block products are the narrow kernels of `narrow.rs` (10 outputs waste most of a
+//! general GEMM's tile); inputs not in standard layout fall back to `mat_mul`.
+//!
 //! The learning rule is unchanged: every block's forward pass uses the weights of the start of
 //! the iteration, the gradient is summed over all rows, and only then are weights and bias
 //! updated. Only the order of the sums differs (the gradient is summed block by block, then
 //! added to the weights), so results agree with [`Network::train_step`] up to rounding.
 
-use ndarray::{s, Array2, ArrayView2, ArrayViewMut2};
+use ndarray::{s, ArrayView2, ArrayViewMut2};
 
 use super::kernels::{activate_rows, mat_mul, output_delta};
+use super::narrow::NarrowKernels;
 use super::{Float, Network, TrainingBuffers};
 
 /// Bytes of input rows in one block: well inside the 1–2 MiB L2 cache of current x86 cores,
@@ -78,26 +82,44 @@ impl<F: Float> Network<F> {
             return false;
         };
         let sums = &mut buffers.bias_gradients[0];
-        let mut gradient = Array2::<F>::zeros((features, outputs));
+        let x = inputs.as_slice();
+        let kernels = NarrowKernels::detect();
+        // The weights and the gradient transposed (outputs × features), as the kernels read them.
+        let mut w_t = vec![F::zero(); outputs * features];
+        let mut g_t = vec![F::zero(); outputs * features];
         let mut block_sums = vec![F::zero(); outputs];
         for _ in 0..iterations {
-            gradient.fill(F::zero());
+            for ((p, j), &w) in layer.weights.indexed_iter() {
+                w_t[j * features + p] = w;
+            }
+            g_t.fill(F::zero());
             sums.fill(F::zero());
             for start in (0..rows).step_by(block_rows) {
                 let end = (start + block_rows).min(rows);
                 let span = start * outputs..end * outputs;
                 let x_block = inputs.slice(s![start..end, ..]);
                 let out_block = &mut out[span.clone()];
-                let mut out_view =
-                    ArrayViewMut2::from_shape((end - start, outputs), &mut *out_block)
-                        .expect("a block of the output buffer has the block's shape");
-                mat_mul(
-                    F::one(),
-                    x_block,
-                    layer.weights.view(),
-                    F::zero(),
-                    &mut out_view,
-                );
+                match x {
+                    Some(x) => kernels.forward(
+                        &x[start * features..end * features],
+                        features,
+                        &w_t,
+                        outputs,
+                        out_block,
+                    ),
+                    None => {
+                        let mut out_view =
+                            ArrayViewMut2::from_shape((end - start, outputs), &mut *out_block)
+                                .expect("a block of the output buffer has the block's shape");
+                        mat_mul(
+                            F::one(),
+                            x_block,
+                            layer.weights.view(),
+                            F::zero(),
+                            &mut out_view,
+                        );
+                    }
+                }
                 let bias = layer.bias.as_ref().and_then(|b| b.as_slice());
                 activate_rows(out_block, outputs, bias, squash);
                 let delta_block = &mut delta[span.clone()];
@@ -114,14 +136,29 @@ impl<F: Float> Network<F> {
                         *sum = *sum + part;
                     }
                 }
-                let delta_view = ArrayView2::from_shape((end - start, outputs), &*delta_block)
-                    .expect("a block of the delta buffer has the block's shape");
                 // The block's share of the gradient, while its rows are still in cache.
-                mat_mul(F::one(), x_block.t(), delta_view, F::one(), &mut gradient);
+                match x {
+                    Some(x) => kernels.accumulate_gradient(
+                        &x[start * features..end * features],
+                        features,
+                        delta_block,
+                        outputs,
+                        &mut g_t,
+                    ),
+                    None => {
+                        let delta_view =
+                            ArrayView2::from_shape((end - start, outputs), &*delta_block)
+                                .expect("a block of the delta buffer has the block's shape");
+                        let mut g_view =
+                            ArrayViewMut2::from_shape((outputs, features), &mut g_t[..])
+                                .expect("the gradient has outputs × features entries");
+                        mat_mul(F::one(), delta_view.t(), x_block, F::one(), &mut g_view);
+                    }
+                }
             }
-            layer
-                .weights
-                .zip_mut_with(&gradient, |w, &g| *w = *w + step * g);
+            for ((p, j), w) in layer.weights.indexed_iter_mut() {
+                *w = *w + step * g_t[j * features + p];
+            }
             if let Some(bias) = layer.bias.as_mut() {
                 bias.zip_mut_with(&ndarray::aview1(sums), |b, &g| *b = *b + step * g);
             }
@@ -134,6 +171,7 @@ impl<F: Float> Network<F> {
 mod tests {
     use super::*;
     use crate::nn::{GradientScale, NetworkSettings, OutputActivation};
+    use ndarray::Array2;
 
     fn data(rows: usize, features: usize, outputs: usize) -> (Array2<f64>, Array2<f64>) {
         let x = Array2::from_shape_fn((rows, features), |(i, j)| {

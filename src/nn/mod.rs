@@ -22,6 +22,7 @@ mod exp;
 mod float;
 mod kernels;
 mod minibatch;
+mod narrow;
 mod network;
 mod relu_network;
 mod settings;
@@ -31,6 +32,8 @@ mod training;
 pub use activation::{sigmoid, sigmoid_slope};
 pub use adam::{Adam, AdamSettings};
 pub use float::Float;
+/// The network's matrix product, shared with the models that need products of the same kind.
+pub(crate) use kernels::mat_mul;
 pub use minibatch::{train_relu_network, MinibatchError, MinibatchSettings, TrainingReport};
 pub use network::{Layer, Network};
 pub use relu_network::{ReluNetwork, ReluOutput, ReluWorkspace};
