@@ -29,6 +29,12 @@ const BLOCK_BYTES: usize = 256 * 1024;
 /// Inputs smaller than this take the general step: they stay in cache between its two passes.
 const MIN_INPUT_BYTES: usize = 4 * 1024 * 1024;
 
+/// Rows per block for an input of `features` columns of `F`: as many as fit in `BLOCK_BYTES`,
+/// at least 8.
+pub(crate) fn rows_per_block<F>(features: usize) -> usize {
+    (BLOCK_BYTES / (features.max(1) * std::mem::size_of::<F>())).max(8)
+}
+
 impl<F: Float> Network<F> {
     /// Runs `iterations` steps in row blocks when the network is one layer and its input is
     /// larger than the cache; returns false (having done nothing) otherwise.
@@ -44,7 +50,7 @@ impl<F: Float> Network<F> {
         if self.layers.len() != 1 || inputs.nrows() * row_bytes < MIN_INPUT_BYTES {
             return false;
         }
-        let block_rows = (BLOCK_BYTES / row_bytes).max(8);
+        let block_rows = rows_per_block::<F>(inputs.ncols());
         self.train_in_row_blocks(inputs, targets, buffers, step, iterations, block_rows)
     }
 
