@@ -27,6 +27,8 @@ use super::{Float, Network, TrainingBuffers};
 const BLOCK_BYTES: usize = 256 * 1024;
 
 /// Inputs smaller than this take the general step: they stay in cache between its two passes.
+/// Chosen from cache sizes (twice a 2 MiB L2), not tuned by measurement; the bundled data sets
+/// (digits: 0.9 MB) stay on the general step.
 const MIN_INPUT_BYTES: usize = 4 * 1024 * 1024;
 
 /// Rows per block for an input of `features` columns of `F`: as many as fit in `BLOCK_BYTES`,
