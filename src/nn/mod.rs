@@ -17,10 +17,12 @@
 
 mod activation;
 mod adam;
+mod blocked;
 mod exp;
 mod float;
 mod kernels;
 mod minibatch;
+mod narrow;
 mod network;
 mod relu_network;
 mod settings;
@@ -30,7 +32,11 @@ mod training;
 pub use activation::{sigmoid, sigmoid_slope};
 pub use adam::{Adam, AdamSettings};
 pub use float::Float;
+// The network's products, shared with the models that need products of the same kind.
+pub(crate) use blocked::rows_per_block;
+pub(crate) use kernels::mat_mul;
 pub use minibatch::{train_relu_network, MinibatchError, MinibatchSettings, TrainingReport};
+pub(crate) use narrow::NarrowKernels;
 pub use network::{Layer, Network};
 pub use relu_network::{ReluNetwork, ReluOutput, ReluWorkspace};
 pub use settings::{GradientScale, NetworkSettings, OutputActivation, SettingsError};
