@@ -252,6 +252,17 @@ unsafe fn blocked<T: Element>(
                         // SAFETY: (ic, pc) lies inside A.
                         let origin =
                             unsafe { a.ptr.offset(ic as isize * a.row_stride + pc as isize) };
+                        // The next strip's rows are in no cache yet and the prefetcher does not
+                        // follow twelve rows at once: ask for them while this strip computes.
+                        if ic + 2 * mr <= m {
+                            // SAFETY: the next strip lies inside A (checked just above).
+                            prefetch_rows(
+                                unsafe { origin.offset(mr as isize * a.row_stride) },
+                                mr,
+                                kc,
+                                a.row_stride,
+                            );
+                        }
                         (origin, a.row_stride, 1)
                     } else {
                         // SAFETY: the last, partial strip lies inside A; the space holds it.
@@ -289,6 +300,25 @@ unsafe fn blocked<T: Element>(
             }
         }
     }
+}
+
+/// Asks the CPU to bring `rows` rows of `len` values, `row_stride` apart, into its caches; a
+/// hint only (no effect off x86-64).
+fn prefetch_rows<T>(origin: *const T, rows: usize, len: usize, row_stride: isize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let per_line = (64 / std::mem::size_of::<T>()).max(1);
+        for r in 0..rows {
+            let row = origin.wrapping_offset(r as isize * row_stride);
+            for start in (0..len).step_by(per_line) {
+                // SAFETY: a prefetch never faults and reads nothing the program sees.
+                unsafe { _mm_prefetch::<_MM_HINT_T0>(row.wrapping_add(start).cast::<i8>()) };
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (origin, rows, len, row_stride);
 }
 
 /// Packs `rows` (≤ `mr`) rows of A over `kc` columns: `mr` values per column, zero-padded.
@@ -434,10 +464,11 @@ unsafe fn pack_block_columns<T: Element, const MR: usize>(
     }
 }
 
-/// Copies `kc` contiguous columns of `MR` values, `col_stride` apart, one after another.
+/// Copies `kc` contiguous runs of `MR` values, `col_stride` apart, one after another: the
+/// columns of a strip of A stored by columns, or the rows of a panel of B.
 ///
 /// # Safety
-/// As for [`pack_a`] with `rows == mr == MR`.
+/// `a` addresses `kc` runs of `MR` values `col_stride` apart; `out` holds `kc · MR` values.
 #[inline(always)]
 unsafe fn pack_columns<T: Element, const MR: usize>(
     kc: usize,
@@ -456,10 +487,10 @@ unsafe fn pack_columns<T: Element, const MR: usize>(
     }
 }
 
-/// [`pack_columns`] for a tile height without its own copy.
+/// [`pack_columns`] for a tile size without its own copy.
 ///
 /// # Safety
-/// As for [`pack_a`] with `rows == mr`.
+/// As for [`pack_columns`] with `MR = mr`.
 unsafe fn pack_columns_any<T: Element>(
     kc: usize,
     mr: usize,
@@ -496,7 +527,15 @@ unsafe fn pack_b<T: Element>(
             let cols = nr.min(nc - j0);
             let dst = out.add(panel * kc * nr);
             let origin = b.offset(j0 as isize * col_stride);
-            if col_stride == 1 {
+            if col_stride == 1 && cols == nr {
+                // Copies of a length known at compile time, not a call to memcpy per row.
+                match nr {
+                    32 => pack_columns::<T, 32>(kc, origin, row_stride, dst),
+                    16 => pack_columns::<T, 16>(kc, origin, row_stride, dst),
+                    8 => pack_columns::<T, 8>(kc, origin, row_stride, dst),
+                    _ => pack_columns_any(kc, nr, origin, row_stride, dst),
+                }
+            } else if col_stride == 1 {
                 for p in 0..kc {
                     let row = dst.add(p * nr);
                     std::ptr::copy_nonoverlapping(

@@ -183,17 +183,30 @@ unsafe fn tile_by_arrays<T: Fused, const MR: usize, const NR: usize>(
     // SAFETY: the strip of A has kc steps of MR values, the panel kc · NR values; the tile's
     // rows × cols values of C are inside C (the contract).
     unsafe {
-        let (mut a, mut b) = (a, b);
-        for _ in 0..kc {
-            let panel_row = b.cast::<[T; NR]>().read_unaligned();
-            for (r, row) in sums.iter_mut().enumerate() {
-                let value = *a.offset(r as isize * a_row_stride);
-                for (sum, &other) in row.iter_mut().zip(&panel_row) {
-                    *sum = value.fused(other, *sum);
+        if a_row_stride == 1 && a_step == MR as isize {
+            // A packed strip: its offsets are constants, no chain of address additions.
+            for p in 0..kc {
+                let panel_row = b.add(p * NR).cast::<[T; NR]>().read_unaligned();
+                let column = a.add(p * MR).cast::<[T; MR]>().read_unaligned();
+                for (row, &value) in sums.iter_mut().zip(&column) {
+                    for (sum, &other) in row.iter_mut().zip(&panel_row) {
+                        *sum = value.fused(other, *sum);
+                    }
                 }
             }
-            a = a.offset(a_step);
-            b = b.add(NR);
+        } else {
+            let (mut a, mut b) = (a, b);
+            for _ in 0..kc {
+                let panel_row = b.cast::<[T; NR]>().read_unaligned();
+                for (r, row) in sums.iter_mut().enumerate() {
+                    let value = *a.offset(r as isize * a_row_stride);
+                    for (sum, &other) in row.iter_mut().zip(&panel_row) {
+                        *sum = value.fused(other, *sum);
+                    }
+                }
+                a = a.offset(a_step);
+                b = b.add(NR);
+            }
         }
         if rows == MR && cols == NR && col_stride == 1 {
             for (r, row) in sums.iter().enumerate() {
