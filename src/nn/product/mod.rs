@@ -142,10 +142,29 @@ pub(crate) unsafe fn product<T: Element>(
     beta: T,
     c: Destination<T>,
 ) {
+    // SAFETY: the caller's contract; the kernel is the one this CPU runs.
+    unsafe { product_with(T::kernel(), m, k, n, alpha, a, b, beta, c) }
+}
+
+/// [`product`] with a given microkernel (the tests run every kernel the CPU supports).
+///
+/// # Safety
+/// As for [`product`]; the CPU runs `kernel`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn product_with<T: Element>(
+    kernel: Kernel<T>,
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: T,
+    a: Operand<T>,
+    b: Operand<T>,
+    beta: T,
+    c: Destination<T>,
+) {
     if m == 0 || n == 0 {
         return;
     }
-    let kernel = T::kernel();
     // Narrow results (a 10-class output layer) waste most of a tile's vector lanes; the
     // transposed product Cᵀ = Bᵀ · Aᵀ puts the narrow side on the tile's short edge instead.
     let transpose =
@@ -629,7 +648,12 @@ mod tests {
         c
     }
 
-    fn check<T: Element + From<i8> + Into<f64> + std::fmt::Debug>(m: usize, k: usize, n: usize) {
+    fn check<T: Element + From<i8> + Into<f64> + std::fmt::Debug>(
+        kernel: Kernel<T>,
+        m: usize,
+        k: usize,
+        n: usize,
+    ) {
         let a: Vec<f64> = (0..m * k).map(|i| ((i * 7 + 3) % 9) as f64 - 4.0).collect();
         let b: Vec<f64> = (0..k * n).map(|i| ((i * 5 + 1) % 7) as f64 - 3.0).collect();
         let expected = reference(m, k, n, &a, &b);
@@ -664,7 +688,8 @@ mod tests {
             };
             // SAFETY: the operands describe the vectors above, shapes as stated.
             unsafe {
-                product(
+                product_with(
+                    kernel,
                     m,
                     k,
                     n,
@@ -685,7 +710,8 @@ mod tests {
             let mut c_cm = vec![T::ONE; m * n];
             // SAFETY: as above.
             unsafe {
-                product(
+                product_with(
+                    kernel,
                     m,
                     k,
                     n,
@@ -709,6 +735,36 @@ mod tests {
         }
     }
 
+    /// Every kernel this CPU runs: the portable one, and on x86-64 the AVX2 and AVX-512 ones
+    /// where supported (the dispatch picks only the widest).
+    fn kernels<T: Element + KernelsForTests>() -> Vec<Kernel<T>> {
+        let mut all = vec![portable::kernel::<T>()];
+        all.extend(T::x86_kernels());
+        all
+    }
+
+    trait KernelsForTests: Element {
+        fn x86_kernels() -> Vec<Kernel<Self>>;
+    }
+
+    impl KernelsForTests for f32 {
+        fn x86_kernels() -> Vec<Kernel<f32>> {
+            #[cfg(target_arch = "x86_64")]
+            return x86::all_f32();
+            #[cfg(not(target_arch = "x86_64"))]
+            Vec::new()
+        }
+    }
+
+    impl KernelsForTests for f64 {
+        fn x86_kernels() -> Vec<Kernel<f64>> {
+            #[cfg(target_arch = "x86_64")]
+            return x86::all_f64();
+            #[cfg(not(target_arch = "x86_64"))]
+            Vec::new()
+        }
+    }
+
     #[test]
     fn packed_product_matches_the_reference_at_edges_and_blocks() {
         // Shapes straddle every tile size (6, 12 rows; 8, 16, 32 columns), the block of the
@@ -722,8 +778,12 @@ mod tests {
             (100, 17, 129),
             (7, 5, 200),
         ] {
-            check::<f64>(m, k, n);
-            check::<f32>(m, k, n);
+            for kernel in kernels::<f64>() {
+                check::<f64>(kernel, m, k, n);
+            }
+            for kernel in kernels::<f32>() {
+                check::<f32>(kernel, m, k, n);
+            }
         }
     }
 

@@ -45,6 +45,48 @@ pub(super) fn kernel_f64() -> Option<Kernel<f64>> {
     }
 }
 
+/// Every f32 kernel this CPU runs, for the tests.
+#[cfg(test)]
+pub(super) fn all_f32() -> Vec<Kernel<f32>> {
+    let mut all = Vec::new();
+    if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+        all.push(Kernel {
+            mr: 6,
+            nr: 16,
+            run: avx2_f32,
+        });
+    }
+    if is_x86_feature_detected!("avx512f") {
+        all.push(Kernel {
+            mr: 12,
+            nr: 32,
+            run: avx512_f32,
+        });
+    }
+    all
+}
+
+/// Every f64 kernel this CPU runs, for the tests.
+#[cfg(test)]
+pub(super) fn all_f64() -> Vec<Kernel<f64>> {
+    let mut all = Vec::new();
+    if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+        all.push(Kernel {
+            mr: 6,
+            nr: 8,
+            run: avx2_f64,
+        });
+    }
+    if is_x86_feature_detected!("avx512f") {
+        all.push(Kernel {
+            mr: 12,
+            nr: 16,
+            run: avx512_f64,
+        });
+    }
+    all
+}
+
 /// One microkernel (see `MicroKernel` in the parent for the contract): `$mr` rows, two
 /// vectors of `$lanes` per row.
 macro_rules! microkernel {
