@@ -166,9 +166,12 @@ unsafe fn product_with<T: Element>(
         return;
     }
     // Narrow results (a 10-class output layer) waste most of a tile's vector lanes; the
-    // transposed product Cᵀ = Bᵀ · Aᵀ puts the narrow side on the tile's short edge instead.
-    let transpose =
-        tile_use(n, m, kernel.mr, kernel.nr) > 1.1 * tile_use(m, n, kernel.mr, kernel.nr);
+    // transposed product Cᵀ = Bᵀ · Aᵀ puts the narrow side on the tile's short edge instead,
+    // but only pays when Aᵀ, which becomes the packed right operand, has contiguous rows (A
+    // stored by columns, as in the weight gradient Hᵀ · delta): gathering it value by value
+    // cost more than the wasted lanes (the digits and mnist steps' output product H · W).
+    let transpose = a.row_stride == 1
+        && tile_use(n, m, kernel.mr, kernel.nr) > 1.1 * tile_use(m, n, kernel.mr, kernel.nr);
     let (m, n, a, b, c) = if transpose {
         let c_t = Destination {
             ptr: c.ptr,
