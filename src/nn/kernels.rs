@@ -9,26 +9,32 @@
 //! baseline); both copies compute bit-identical results, since neither fuses multiply-adds.
 //!
 //! Products too small for packing to pay off (the article's 4 × 3 example) run as a plain
-//! triple loop; the rest go to the `gemm` crate on one thread, which dispatches at run time to
-//! AVX-512 or AVX2 kernels and ran up to twice as fast as matrixmultiply (even with its
-//! AVX-512 kernels on) at the network's shapes (`cargo bench --bench matmul_backends`).
+//! triple loop; the rest go to our packed product (`product/`) on one thread, which dispatches
+//! at run time to AVX-512 or AVX2 kernels and allocates nothing once warm (the `gemm` crate,
+//! used before, allocated on every call; `cargo bench --bench matmul_backends` compares both).
 //! Its kernels fuse multiply-adds, so large products differ from the loop in the last bits.
 //!
 //! Not here: the order of the step's stages, which `training.rs` owns.
 
 use ndarray::{ArrayBase, ArrayView2, DataMut, Ix2};
 
+use super::product::{product, Destination, Element, Operand};
 use super::{sigmoid, sigmoid_slope, Float};
 
 /// Products of at most this many multiply-adds (m·k·n) use the plain loop: below it,
 /// matrixmultiply's packing and allocation cost more than the arithmetic (measured with the
 /// `training_step` bench: the iris step, 120 × 4 → 16 → 3, is faster with either path at
-/// this size, the article's step several times faster with the loop).
+/// this size, the article's step several times faster with the loop; measured with the
+/// packing products that came before `product/`).
 pub(crate) const SMALL_PRODUCT: usize = 2048;
 
 /// `c = alpha · a · b + beta · c`, with `beta = 0` ignoring what `c` held. `c` may be an
 /// owned array or a view (the ReLU network writes into the first rows of its buffers).
-pub(crate) fn mat_mul<F: Float, S: DataMut<Elem = F>>(
+/// Allocates nothing once this thread's packing space has grown to the largest product.
+///
+/// # Panics
+/// If the shapes do not match (a programming error, never user input).
+pub fn mat_mul<F: Float, S: DataMut<Elem = F>>(
     alpha: F,
     a: ArrayView2<F>,
     b: ArrayView2<F>,
@@ -44,36 +50,15 @@ pub(crate) fn mat_mul<F: Float, S: DataMut<Elem = F>>(
         c.dim()
     );
     if m * k * n > SMALL_PRODUCT {
-        let (a_strides, b_strides) = (a.strides(), b.strides());
-        let (c_rows, c_cols) = (c.strides()[0], c.strides()[1]);
-        // SAFETY: the shapes were checked above, and each pointer with its strides describes
-        // a live ndarray array of exactly that shape; `c` is borrowed mutably, so it aliases
-        // neither input. gemm computes dst = alpha·dst + beta·lhs·rhs (its names swapped
-        // against BLAS) and reads dst only when asked to.
-        unsafe {
-            gemm::gemm(
-                m,
-                n,
-                k,
-                c.as_mut_ptr(),
-                c_cols,
-                c_rows,
-                beta != F::zero(),
-                a.as_ptr(),
-                a_strides[1],
-                a_strides[0],
-                b.as_ptr(),
-                b_strides[1],
-                b_strides[0],
-                beta,
-                alpha,
-                false,
-                false,
-                false,
-                gemm::Parallelism::None,
-            );
+        let any = std::any::TypeId::of::<F>();
+        if any == std::any::TypeId::of::<f32>() {
+            packed::<F, S, f32>(alpha, a, b, beta, c);
+            return;
         }
-        return;
+        if any == std::any::TypeId::of::<f64>() {
+            packed::<F, S, f64>(alpha, a, b, beta, c);
+            return;
+        }
     }
     for i in 0..m {
         for j in 0..n {
@@ -89,6 +74,41 @@ pub(crate) fn mat_mul<F: Float, S: DataMut<Elem = F>>(
             };
         }
     }
+}
+
+/// The packed product for `F`, which is `T` (checked by the caller through `TypeId`).
+fn packed<F: Float, S: DataMut<Elem = F>, T: Element>(
+    alpha: F,
+    a: ArrayView2<F>,
+    b: ArrayView2<F>,
+    beta: F,
+    c: &mut ArrayBase<S, Ix2>,
+) {
+    assert_eq!(std::any::TypeId::of::<F>(), std::any::TypeId::of::<T>());
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    // SAFETY: F and T are the same type (asserted), so values and pointers reinterpret as
+    // themselves.
+    let (alpha, beta) = unsafe {
+        (
+            std::mem::transmute_copy::<F, T>(&alpha),
+            std::mem::transmute_copy::<F, T>(&beta),
+        )
+    };
+    let operand = |x: &ArrayView2<F>| Operand {
+        ptr: x.as_ptr().cast::<T>(),
+        row_stride: x.strides()[0],
+        col_stride: x.strides()[1],
+    };
+    let destination = Destination {
+        ptr: c.as_mut_ptr().cast::<T>(),
+        row_stride: c.strides()[0],
+        col_stride: c.strides()[1],
+    };
+    // SAFETY: the caller checked the shapes; each pointer with its strides describes a live
+    // ndarray array of exactly that shape, and `c` is borrowed mutably, so it aliases neither
+    // input.
+    unsafe { product(m, k, n, alpha, operand(&a), operand(&b), beta, destination) };
 }
 
 /// Forward pass after the product: adds the bias to every row of `values` (rows of `width`)
