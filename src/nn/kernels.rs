@@ -9,10 +9,13 @@
 //! baseline); both copies compute bit-identical results, since neither fuses multiply-adds.
 //!
 //! Products too small for packing to pay off (the article's 4 × 3 example) run as a plain
-//! triple loop; the rest go to our packed product (`product/`) on one thread, which dispatches
-//! at run time to AVX-512 or AVX2 kernels and allocates nothing once warm (the `gemm` crate,
-//! used before, allocated on every call; `cargo bench --bench matmul_backends` compares both).
-//! Its kernels fuse multiply-adds, so large products differ from the loop in the last bits.
+//! triple loop. Larger ones run on one thread with kernels chosen at run time (AVX-512 or
+//! AVX2): in f32 our packed product (`product/`), which allocates nothing once warm; in f64,
+//! the type every model trains in, the `gemm` crate, which allocates its packing space on
+//! every call but ran 1.2–1.7x faster than ours at every f64 shape measured side by side
+//! (`cargo bench --bench matmul_backends`, BENCHMARKS.md), and kept the f64 digits step at
+//! 2x numpy's where ours reached 1.4x. Both fuse multiply-adds, so large products differ from
+//! the loop in the last bits.
 //!
 //! Not here: the order of the step's stages, which `training.rs` owns.
 
@@ -30,7 +33,8 @@ pub(crate) const SMALL_PRODUCT: usize = 2048;
 
 /// `c = alpha · a · b + beta · c`, with `beta = 0` ignoring what `c` held. `c` may be an
 /// owned array or a view (the ReLU network writes into the first rows of its buffers).
-/// Allocates nothing once this thread's packing space has grown to the largest product.
+/// In f32, allocates nothing once this thread's packing space has grown to the largest
+/// product; in f64, large products allocate gemm's packing space (see the module's doc).
 ///
 /// # Panics
 /// If the shapes do not match (a programming error, never user input).
@@ -55,10 +59,8 @@ pub fn mat_mul<F: Float, S: DataMut<Elem = F>>(
             packed::<F, S, f32>(alpha, a, b, beta, c);
             return;
         }
-        if any == std::any::TypeId::of::<f64>() {
-            packed::<F, S, f64>(alpha, a, b, beta, c);
-            return;
-        }
+        gemm_crate(alpha, a, b, beta, c);
+        return;
     }
     for i in 0..m {
         for j in 0..n {
@@ -73,6 +75,47 @@ pub fn mat_mul<F: Float, S: DataMut<Elem = F>>(
                 alpha * sum + beta * *out
             };
         }
+    }
+}
+
+/// The `gemm` crate's product (for f64: see the module's doc).
+fn gemm_crate<F: Float, S: DataMut<Elem = F>>(
+    alpha: F,
+    a: ArrayView2<F>,
+    b: ArrayView2<F>,
+    beta: F,
+    c: &mut ArrayBase<S, Ix2>,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let (a_strides, b_strides) = (a.strides(), b.strides());
+    let (c_rows, c_cols) = (c.strides()[0], c.strides()[1]);
+    // SAFETY: the caller checked the shapes, and each pointer with its strides describes a
+    // live ndarray array of exactly that shape; `c` is borrowed mutably, so it aliases
+    // neither input. gemm computes dst = alpha·dst + beta·lhs·rhs (its names swapped against
+    // BLAS) and reads dst only when asked to.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            c.as_mut_ptr(),
+            c_cols,
+            c_rows,
+            beta != F::zero(),
+            a.as_ptr(),
+            a_strides[1],
+            a_strides[0],
+            b.as_ptr(),
+            b_strides[1],
+            b_strides[0],
+            beta,
+            alpha,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
     }
 }
 
