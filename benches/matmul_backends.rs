@@ -1,7 +1,9 @@
 //! The candidates for the network's matrix products, side by side at its shapes, one thread:
 //! matrixmultiply as ndarray calls it (with the `avx512` feature this crate turns on, see
-//! Cargo.toml), the `gemm` crate (x86-v4 kernels, runtime dispatch), which `nn::kernels` used
-//! before, and ours (`nn::mat_mul`, the packed product of `nn::product`), which it uses now.
+//! Cargo.toml), the `gemm` crate (x86-v4 kernels, runtime dispatch), our packed product
+//! (`nn::packed_mat_mul`, `nn::product`) and `nn::mat_mul`, what the network runs: the packed
+//! product in f32, gemm in f64 (where the packed product measured slower; the two gemm
+//! columns in f64 also show how far one run's figures move for the same code).
 //! Prints GFLOP/s (2·m·k·n per product), the median of 15 samples of each.
 //!
 //! faer was not measured: its matrix products are the `gemm` crate's kernels.
@@ -32,13 +34,14 @@ fn median_seconds(mut work: impl FnMut()) -> f64 {
     times[times.len() / 2]
 }
 
-/// GFLOP/s of (matrixmultiply, gemm, ours) for C = A · B, A read transposed when `transposed_a`.
+/// GFLOP/s of (matrixmultiply, gemm, packed, mat_mul) for C = A · B, A read transposed when
+/// `transposed_a`.
 fn rates<T: LinalgScalar + modelbench::nn::Float>(
     m: usize,
     k: usize,
     n: usize,
     transposed_a: bool,
-) -> (f64, f64, f64) {
+) -> [f64; 4] {
     let value = |i: usize, modulus: usize| T::from_f64(((i * 7919) % modulus) as f64 / 500.0 - 1.0);
     let stored_a = if transposed_a {
         Array2::from_shape_fn((k, m), |(i, j)| value(i * m + j, 1000))
@@ -81,10 +84,13 @@ fn rates<T: LinalgScalar + modelbench::nn::Float>(
             )
         }
     });
-    let ours = median_seconds(|| {
+    let packed = median_seconds(|| {
+        modelbench::nn::packed_mat_mul(T::one(), a.view(), b.view(), T::zero(), black_box(&mut c))
+    });
+    let chosen = median_seconds(|| {
         modelbench::nn::mat_mul(T::one(), a.view(), b.view(), T::zero(), black_box(&mut c))
     });
-    (flops / mm / 1e9, flops / gemm / 1e9, flops / ours / 1e9)
+    [mm, gemm, packed, chosen].map(|seconds| flops / seconds / 1e9)
 }
 
 fn main() {
@@ -102,13 +108,15 @@ fn main() {
     ];
     println!("\nmatrix-product backends (GFLOP/s, median, one thread)");
     println!(
-        "{:<26} {:<5} {:>16} {:>10} {:>10}",
-        "product", "type", "matrixmultiply", "gemm", "ours"
+        "{:<26} {:<5} {:>16} {:>10} {:>10} {:>10}",
+        "product", "type", "matrixmultiply", "gemm", "packed", "mat_mul"
     );
     for (name, m, k, n, transposed) in shapes {
-        let (mm, g, o) = rates::<f32>(m, k, n, transposed);
-        println!("{name:<26} {:<5} {mm:>16.1} {g:>10.1} {o:>10.1}", "f32");
-        let (mm, g, o) = rates::<f64>(m, k, n, transposed);
-        println!("{name:<26} {:<5} {mm:>16.1} {g:>10.1} {o:>10.1}", "f64");
+        for (kind, [mm, g, p, chosen]) in [
+            ("f32", rates::<f32>(m, k, n, transposed)),
+            ("f64", rates::<f64>(m, k, n, transposed)),
+        ] {
+            println!("{name:<26} {kind:<5} {mm:>16.1} {g:>10.1} {p:>10.1} {chosen:>10.1}");
+        }
     }
 }

@@ -12,6 +12,10 @@ are left as they are.
     python3 benches/reference/regenerate_benchmarks.py --quick    # fewer samples and rows
     python3 benches/reference/regenerate_benchmarks.py --only svm,boosting --dry-run
 
+With `--only`, the steps named are rerun and the other steps' sections (and their target lines)
+are kept from the block already in BENCHMARKS.md; the block's heading then says which steps
+were rerun when, and which run the kept ones come from.
+
 Needs: numpy, pandas, scikit-learn, lightgbm (pip install ...), and cargo on PATH.
 """
 
@@ -126,10 +130,14 @@ def main():
     parser.add_argument("--dry-run", action="store_true", help="print instead of writing")
     args = parser.parse_args()
 
-    chosen = steps(args.quick)
+    every = steps(args.quick)
+    chosen = every
+    kept = {}
     if args.only:
         wanted = [w.strip() for w in args.only.split(",")]
-        chosen = [s for s in chosen if any(s[0].startswith(w) for w in wanted)]
+        chosen = [s for s in every if any(s[0].startswith(w) for w in wanted)]
+        rerun = {name for name, _ in chosen}
+        kept = previous_sections([name for name, _ in every if name not in rerun])
     load_before = os.getloadavg()
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     sections = []
@@ -146,17 +154,51 @@ def main():
         sections.append("\n".join(parts))
         # Written after every step, so a run stopped half-way keeps the steps it finished.
         done = [n for n, _ in chosen[:len(sections)]]
-        write(block(args, started, load_before, sections, outputs, done, len(chosen)),
-              args.dry_run)
+        fresh = dict(zip(done, sections))
+        in_order = [(n, fresh.get(n) or kept[n][1]) for n, _ in every if n in fresh or n in kept]
+        kept_outputs = [(n, text) for n, (_, text) in kept.items()]
+        write(block(args, started, load_before, [text for _, text in in_order],
+                    outputs + kept_outputs, [n for n, _ in in_order], len(chosen) + len(kept),
+                    kept), args.dry_run)
 
 
-def block(args, started, load_before, sections, outputs, done, planned):
+def previous_sections(names):
+    """{step name: (the run it came from, its section's text)} for the named steps, read from
+    the block now in BENCHMARKS.md; a step with no section there is left out."""
+    text = (ROOT / "BENCHMARKS.md").read_text()
+    if BEGIN not in text or END not in text:
+        return {}
+    old = text.split(BEGIN, 1)[1].split(END, 1)[0]
+    prefix = "## Latest side-by-side run ("
+    origin = next((line[len(prefix):].rstrip(")") for line in old.splitlines()
+                   if line.startswith(prefix)), "an earlier run")
+    every = [name for name, _ in steps(False)]
+    found = {}
+    for name in names:
+        marker = f"### {name}\n"
+        if marker not in old:
+            continue
+        rest = old.split(marker, 1)[1]
+        ends = [rest.find(f"### {other}\n") for other in every if f"### {other}\n" in rest]
+        found[name] = (origin, marker + rest[:min(ends, default=len(rest))].rstrip() + "\n")
+    return found
+
+
+def block(args, started, load_before, sections, outputs, done, planned, kept):
     load_now = os.getloadavg()
     unfinished = "" if len(done) == planned else \
         f" **Partial: {len(done)} of {planned} steps have run so far.**"
+    quick = ", --quick" if args.quick else ""
+    if kept:
+        origins = sorted({origin for origin, _ in kept.values()})
+        title = (f"## Latest side-by-side run ({', '.join(n for n in done if n not in kept)} "
+                 f"rerun {started}{quick}; the other steps kept from the block of: "
+                 f"{' / '.join(origins)})")
+    else:
+        title = f"## Latest side-by-side run (started {started}{quick})"
     return "\n".join([
         BEGIN,
-        f"## Latest side-by-side run (started {started}{', --quick' if args.quick else ''})",
+        title,
         "",
         f"Machine: {machine()}. Load average before {load_before[0]:.1f}, after the last step "
         f"{load_now[0]:.1f} (a busy machine inflates absolute times; the ratios are side by "

@@ -54,12 +54,11 @@ pub fn mat_mul<F: Float, S: DataMut<Elem = F>>(
         c.dim()
     );
     if m * k * n > SMALL_PRODUCT {
-        let any = std::any::TypeId::of::<F>();
-        if any == std::any::TypeId::of::<f32>() {
+        if std::any::TypeId::of::<F>() == std::any::TypeId::of::<f32>() {
             packed::<F, S, f32>(alpha, a, b, beta, c);
-            return;
+        } else {
+            gemm_crate(alpha, a, b, beta, c);
         }
-        gemm_crate(alpha, a, b, beta, c);
         return;
     }
     for i in 0..m {
@@ -75,6 +74,37 @@ pub fn mat_mul<F: Float, S: DataMut<Elem = F>>(
                 alpha * sum + beta * *out
             };
         }
+    }
+}
+
+/// Our packed product (`product/`) in either type, whatever [`mat_mul`] would choose: for
+/// `cargo bench --bench matmul_backends`, which measures it beside gemm in f64 too, the
+/// figures behind that choice.
+///
+/// # Panics
+/// If the shapes do not match, or `F` is neither f32 nor f64.
+pub fn packed_mat_mul<F: Float, S: DataMut<Elem = F>>(
+    alpha: F,
+    a: ArrayView2<F>,
+    b: ArrayView2<F>,
+    beta: F,
+    c: &mut ArrayBase<S, Ix2>,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    assert!(
+        b.nrows() == k && c.dim() == (m, n),
+        "matrix product of {m}x{k} by {}x{n} into {:?}",
+        b.nrows(),
+        c.dim()
+    );
+    let any = std::any::TypeId::of::<F>();
+    if any == std::any::TypeId::of::<f32>() {
+        packed::<F, S, f32>(alpha, a, b, beta, c);
+    } else if any == std::any::TypeId::of::<f64>() {
+        packed::<F, S, f64>(alpha, a, b, beta, c);
+    } else {
+        panic!("the packed product is written for f32 and f64");
     }
 }
 

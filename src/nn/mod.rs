@@ -35,7 +35,7 @@ pub use adam::{Adam, AdamSettings};
 pub use float::Float;
 // The network's products, shared with the models that need products of the same kind.
 pub(crate) use blocked::rows_per_block;
-pub use kernels::mat_mul;
+pub use kernels::{mat_mul, packed_mat_mul};
 pub use minibatch::{train_relu_network, MinibatchError, MinibatchSettings, TrainingReport};
 pub(crate) use narrow::NarrowKernels;
 pub use network::{Layer, Network};
