@@ -45,14 +45,7 @@ pub fn mat_mul<F: Float, S: DataMut<Elem = F>>(
     beta: F,
     c: &mut ArrayBase<S, Ix2>,
 ) {
-    let (m, k) = a.dim();
-    let n = b.ncols();
-    assert!(
-        b.nrows() == k && c.dim() == (m, n),
-        "matrix product of {m}x{k} by {}x{n} into {:?}",
-        b.nrows(),
-        c.dim()
-    );
+    let (m, k, n) = check_shapes(&a, &b, c);
     if m * k * n > SMALL_PRODUCT {
         if std::any::TypeId::of::<F>() == std::any::TypeId::of::<f32>() {
             packed::<F, S, f32>(alpha, a, b, beta, c);
@@ -90,14 +83,7 @@ pub fn packed_mat_mul<F: Float, S: DataMut<Elem = F>>(
     beta: F,
     c: &mut ArrayBase<S, Ix2>,
 ) {
-    let (m, k) = a.dim();
-    let n = b.ncols();
-    assert!(
-        b.nrows() == k && c.dim() == (m, n),
-        "matrix product of {m}x{k} by {}x{n} into {:?}",
-        b.nrows(),
-        c.dim()
-    );
+    check_shapes(&a, &b, c);
     let any = std::any::TypeId::of::<F>();
     if any == std::any::TypeId::of::<f32>() {
         packed::<F, S, f32>(alpha, a, b, beta, c);
@@ -106,6 +92,26 @@ pub fn packed_mat_mul<F: Float, S: DataMut<Elem = F>>(
     } else {
         panic!("the packed product is written for f32 and f64");
     }
+}
+
+/// `(m, k, n)` of `c (m × n) = a (m × k) · b (k × n)`.
+///
+/// # Panics
+/// If the shapes do not match (a programming error, never user input).
+fn check_shapes<F, S: DataMut<Elem = F>>(
+    a: &ArrayView2<F>,
+    b: &ArrayView2<F>,
+    c: &ArrayBase<S, Ix2>,
+) -> (usize, usize, usize) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    assert!(
+        b.nrows() == k && c.dim() == (m, n),
+        "matrix product of {m}x{k} by {}x{n} into {:?}",
+        b.nrows(),
+        c.dim()
+    );
+    (m, k, n)
 }
 
 /// The `gemm` crate's product (for f64: see the module's doc).
