@@ -24,7 +24,7 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # The target: the main job in at most 120 s of wall time on 2 cores.
 awk '/^main job:/ { printf "TARGET main-job-seconds %s <=120 %s\n", $3, ($3 <= 120 ? "met" : "not met") }' \
     "$OUT/main_time.txt"
-python3 benches/reference/time_by_cell.py "$OUT/main/results.json" | head -3
+python3 benches/reference/time_by_cell.py "$OUT/main/results.json" | head -8
 
 /usr/bin/time -f "overhead: 200 majority cells: %e s wall, %U s user, %S s sys" \
     "$BIN" compare datasets/digits.csv datasets/winequality_red.csv --models majority \
