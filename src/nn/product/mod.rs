@@ -9,10 +9,11 @@
 //! written back through a small buffer. The microkernels (`x86.rs`: AVX-512F, AVX2 + FMA;
 //! `portable.rs`: any CPU) are chosen at run time with `is_x86_feature_detected!`.
 //!
-//! Why not the `gemm` crate (used before): its packing buffers and a flag vector are allocated
-//! on every call, with no way to pass workspace in, and its weight-gradient product
-//! (Aᵀ · B with a long inner dimension) ran at less than half its forward rate in the mnist
-//! step. `cargo bench --bench matmul_backends` keeps both measured side by side.
+//! Why, beside the `gemm` crate: gemm allocates its packing buffers and a flag vector on every
+//! call, with no way to pass workspace in, and its weight-gradient product (Aᵀ · B with a long
+//! inner dimension) ran at less than half its forward rate in the mnist step. `mat_mul` runs
+//! f32 products here and keeps f64 ones on gemm, which measured faster in f64
+//! (`cargo bench --bench matmul_backends` prints both side by side).
 
 mod portable;
 #[cfg(target_arch = "x86_64")]
