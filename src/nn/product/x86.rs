@@ -7,84 +7,58 @@ use std::arch::x86_64::*;
 
 use super::Kernel;
 
+/// The f32 kernels: AVX-512F, then AVX2 + FMA.
+const AVX512_F32: Kernel<f32> = Kernel {
+    mr: 12,
+    nr: 32,
+    run: avx512_f32,
+};
+const AVX2_F32: Kernel<f32> = Kernel {
+    mr: 6,
+    nr: 16,
+    run: avx2_f32,
+};
+/// The f64 kernels: AVX-512F, then AVX2 + FMA.
+const AVX512_F64: Kernel<f64> = Kernel {
+    mr: 12,
+    nr: 16,
+    run: avx512_f64,
+};
+const AVX2_F64: Kernel<f64> = Kernel {
+    mr: 6,
+    nr: 8,
+    run: avx2_f64,
+};
+
+/// Of an (AVX-512F, AVX2 + FMA) pair, the kernels this CPU runs, narrowest first.
+fn supported<T>(avx512: Kernel<T>, avx2: Kernel<T>) -> impl Iterator<Item = Kernel<T>> {
+    let has_avx2 = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma");
+    let has_avx512 = is_x86_feature_detected!("avx512f");
+    [(has_avx2, avx2), (has_avx512, avx512)]
+        .into_iter()
+        .filter_map(|(runs, kernel)| runs.then_some(kernel))
+}
+
 /// The widest kernel this CPU runs for f32, if any.
 pub(super) fn kernel_f32() -> Option<Kernel<f32>> {
-    if is_x86_feature_detected!("avx512f") {
-        Some(Kernel {
-            mr: 12,
-            nr: 32,
-            run: avx512_f32,
-        })
-    } else if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-        Some(Kernel {
-            mr: 6,
-            nr: 16,
-            run: avx2_f32,
-        })
-    } else {
-        None
-    }
+    supported(AVX512_F32, AVX2_F32).last()
 }
 
 /// The widest kernel this CPU runs for f64, if any.
 pub(super) fn kernel_f64() -> Option<Kernel<f64>> {
-    if is_x86_feature_detected!("avx512f") {
-        Some(Kernel {
-            mr: 12,
-            nr: 16,
-            run: avx512_f64,
-        })
-    } else if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-        Some(Kernel {
-            mr: 6,
-            nr: 8,
-            run: avx2_f64,
-        })
-    } else {
-        None
-    }
+    supported(AVX512_F64, AVX2_F64).last()
 }
 
 /// Every f32 kernel this CPU runs, for the tests.
 #[cfg(test)]
 pub(super) fn all_f32() -> Vec<Kernel<f32>> {
-    let mut all = Vec::new();
-    if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-        all.push(Kernel {
-            mr: 6,
-            nr: 16,
-            run: avx2_f32,
-        });
-    }
-    if is_x86_feature_detected!("avx512f") {
-        all.push(Kernel {
-            mr: 12,
-            nr: 32,
-            run: avx512_f32,
-        });
-    }
-    all
+    supported(AVX512_F32, AVX2_F32).collect()
 }
 
 /// Every f64 kernel this CPU runs, for the tests.
 #[cfg(test)]
 pub(super) fn all_f64() -> Vec<Kernel<f64>> {
-    let mut all = Vec::new();
-    if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-        all.push(Kernel {
-            mr: 6,
-            nr: 8,
-            run: avx2_f64,
-        });
-    }
-    if is_x86_feature_detected!("avx512f") {
-        all.push(Kernel {
-            mr: 12,
-            nr: 16,
-            run: avx512_f64,
-        });
-    }
-    all
+    supported(AVX512_F64, AVX2_F64).collect()
 }
 
 /// One microkernel (see `MicroKernel` in the parent for the contract): `$mr` rows, two
