@@ -199,9 +199,8 @@ impl<F: Float> Network<F> {
         if self.train_small_single_layer(inputs, targets, &mut buffers, step, settings.iterations) {
             return Ok(buffers);
         }
-        // One layer on an input larger than the cache: one pass over the input per step.
-        if self.train_blocked_single_layer(inputs, targets, &mut buffers, step, settings.iterations)
-        {
+        // Narrow layers on an input larger than the cache: one pass over the input per step.
+        if self.train_blocked(inputs, targets, &mut buffers, step, settings.iterations) {
             return Ok(buffers);
         }
         for _ in 0..settings.iterations {
