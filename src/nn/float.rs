@@ -13,6 +13,8 @@ pub trait Float:
     /// `e^x` as straight-line code that vectorises in a loop (see `exp.rs`); within 2 ulp of
     /// the C library's `exp`, with `x` clamped to where the result is a normal number.
     fn exp_vectorisable(self) -> Self;
+    /// The same slice as f64 when `Self` is f64 (for code written for one type only).
+    fn as_f64_slice_mut(values: &mut [Self]) -> Option<&mut [f64]>;
 }
 
 impl Float for f64 {
@@ -26,6 +28,9 @@ impl Float for f64 {
     fn exp_vectorisable(self) -> Self {
         super::exp::exp_f64(self)
     }
+    fn as_f64_slice_mut(values: &mut [Self]) -> Option<&mut [f64]> {
+        Some(values)
+    }
 }
 
 impl Float for f32 {
@@ -38,5 +43,8 @@ impl Float for f32 {
     #[inline(always)]
     fn exp_vectorisable(self) -> Self {
         super::exp::exp_f32(self)
+    }
+    fn as_f64_slice_mut(_: &mut [Self]) -> Option<&mut [f64]> {
+        None
     }
 }
