@@ -6,7 +6,8 @@
 //! of two built from bits), so a loop over a slice turns into SIMD code. Accuracy: within 2
 //! units in the last place of the C library's result over the whole range (see the tests).
 //! Inputs are clamped to the range where the result is a normal number; NaN stays NaN.
-//! Results are bit-identical on every x86-64 CPU: no fused multiply-add is used.
+//! `exp_f64` and `exp_f32` use no fused multiply-add, so their results are bit-identical on
+//! every x86-64 CPU; `exp_f64_with::<true>` (the AVX-512 sigmoid's) fuses them.
 
 /// `e^x` in f64, within 2 ulp; `x` is clamped to [-708, 709].
 #[inline(always)]

@@ -1,12 +1,14 @@
 //! The inner loops of the training step: the fused elementwise passes and the choice of
 //! matrix-product code.
 //!
-//! Each elementwise pass reads and writes its rows once: bias and sigmoid in the forward
-//! pass; error, slope and the bias gradient's column sums in the backward pass. (Splitting the
-//! forward pass into a bias pass and a sigmoid pass in padded SIMD blocks, so that narrow rows
-//! have no scalar tail, measured no faster.) On x86-64
-//! CPUs with AVX2 the passes run in a copy compiled for AVX2 (twice the SIMD width of the
-//! baseline); both copies compute bit-identical results, since neither fuses multiply-adds.
+//! The elementwise passes: the bias, then the sigmoid over the whole slice (in full vectors,
+//! not rows of 10) in the forward pass; error, slope and the bias gradient's column sums in one
+//! pass in the backward pass. On x86-64 they run in a copy compiled for AVX-512F with FMA, or
+//! for AVX2, chosen at run time. The copies compute bit-identical results (none fuses
+//! multiply-adds) except the f64 sigmoid of the AVX-512 copy, which fuses its exponential and
+//! replaces the division by a refined reciprocal: the exponentials and the divisions were a
+//! quarter to a third of the f64 digits step (`perf record`), and this copy is within 2 ulp of
+//! the others.
 //!
 //! Products too small for packing to pay off (the article's 4 × 3 example) run as a plain
 //! triple loop. Larger ones run on one thread with kernels chosen at run time (AVX-512 or

@@ -5,7 +5,9 @@
 //! It performs exactly the operations of [`Network::train_step`] in the same order (the plain
 //! triple loop of `kernels::mat_mul`, the same sigmoid, the same delta and update), so the
 //! results are bit-identical; `training.rs` takes this path only where `mat_mul` would have
-//! used its plain loop too.
+//! used its plain loop too. The exception: on CPUs with AVX-512 the general step's f64 sigmoid
+//! is the fused one of `kernels.rs` (within 2 ulp), while this path keeps the plain sigmoid, so
+//! there the two agree to rounding only.
 //!
 //! Networks of at most 8 rows, 8 inputs and 4 outputs (the article's 4 × 3 → 1) go one step
 //! further: the whole data set, weights, outputs and deltas live in fixed-size arrays that the
