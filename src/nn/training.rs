@@ -384,7 +384,7 @@ mod tests {
     }
 
     #[test]
-    fn small_single_layer_paths_are_bit_identical_to_the_step_loop() {
+    fn small_single_layer_paths_match_the_step_loop() {
         // The article's 4 × 3 → 1 and every padded register block (rows, inputs up to 4 or
         // 8; outputs 1, or up to 4), then shapes too large for registers (the slice loop).
         for (rows, features, outputs) in [
