@@ -280,11 +280,16 @@ pub(crate) fn build(
         }
     }
 
+    // The target's numbers, before the table's numbers may become the matrix.
+    let target_cells: Vec<(u64, f64)> = kept_rows
+        .iter()
+        .map(|&r| (table.lines[r], table.number(r, target_index)))
+        .collect();
+
     // Row by row into the matrix's own buffer; numeric cells are the table's numbers (NaN:
     // a missing cell, or a non-number that `--numeric` made missing).
     let n_features = feature_names.len();
-    let mut matrix = Vec::with_capacity(kept_rows.len() * n_features);
-    advise_huge_pages(&matrix);
+    let mut matrix = Vec::new();
     let mut missing_counts = vec![0usize; feature_indices.len()];
     // Numeric features as (file column, matrix column), those that may hold NaN apart so
     // that the common copy counts nothing.
@@ -306,18 +311,31 @@ pub(crate) fn build(
             } => categorical.push((f, feature.column, *first_index, levels.len())),
         }
     }
-    if categorical.is_empty() && numeric_with_missing.is_empty() {
-        // Every feature a finite number, in file order (the common case): rows are appended,
-        // with no zeros written first.
+    let in_file_order = numeric.windows(2).all(|pair| pair[0].0 < pair[1].0);
+    if categorical.is_empty() && numeric_with_missing.is_empty() && in_file_order {
+        // Every feature a finite number, in file order (the common case): the table's numbers
+        // become the matrix, each kept row's features moved down over the columns left out
+        // (the target, ...). No new buffer to fault in: the k-th value of a kept row goes
+        // where no value still to be read lies (i * features + k <= r * width + column_k,
+        // as i <= r, features <= width and k <= column_k), so one forward pass is exact.
         debug_assert!(numeric
             .iter()
             .enumerate()
             .all(|(i, &(_, index))| i == index));
+        let width = table.headers.len();
+        matrix = table.take_numbers();
+        let mut to = 0;
         for &r in &kept_rows {
-            let numbers = table.row_numbers(r);
-            matrix.extend(numeric.iter().map(|&(column, _)| numbers[column]));
+            for &(column, _) in &numeric {
+                matrix[to] = matrix[r * width + column];
+                to += 1;
+            }
         }
+        matrix.truncate(to);
+        matrix.shrink_to_fit();
     } else if n_features > 0 {
+        matrix.reserve_exact(kept_rows.len() * n_features);
+        advise_huge_pages(&matrix);
         matrix.resize(kept_rows.len() * n_features, 0.0);
         for (out, &r) in matrix.chunks_exact_mut(n_features).zip(&kept_rows) {
             let numbers = table.row_numbers(r);
@@ -373,10 +391,6 @@ pub(crate) fn build(
     report.decimal = decimal;
     report.decimal_sniffed = plan.decimal_sniffed;
 
-    let target_cells: Vec<(u64, f64)> = kept_rows
-        .iter()
-        .map(|&r| (table.lines[r], table.number(r, target_index)))
-        .collect();
     let target_text = |i: usize| table.cell(kept_rows[i], target_index);
     let target = build_target(
         path,
