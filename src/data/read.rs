@@ -253,6 +253,9 @@ struct Rows {
     starts: Vec<usize>,
     ends: Vec<u32>,
     spans: Vec<Span>,
+    /// The capacity `spans` is given at its first row: room for every row (a guess), all
+    /// in huge pages, as for the other vectors (growing it page by page was slower).
+    spans_guess: usize,
     numbers: Vec<f64>,
     nan_numbers: usize,
     /// Lines counted from where the reader started (1 is its first line).
@@ -284,6 +287,10 @@ fn read_rows(
             &mut rows.numbers,
             &mut rows.lines,
         );
+        if rows.spans.capacity() == 0 {
+            rows.spans.reserve(rows.spans_guess.max(width));
+            advise_huge_pages(&rows.spans);
+        }
         let before = rows.spans.len();
         let numbers_before = rows.numbers.len();
         let line = match reader.next_record(&mut rows.spans, unquoted, &mut rows.numbers) {
@@ -393,6 +400,7 @@ pub(crate) fn parse_table_in_halves_from<'a>(
         starts: Vec::with_capacity(rows_guess),
         ends: Vec::with_capacity(width * rows_guess),
         spans: Vec::new(),
+        spans_guess: width * rows_guess,
         numbers: Vec::with_capacity(width * rows_guess),
         nan_numbers: 0,
         lines: Vec::with_capacity(rows_guess),
@@ -423,6 +431,7 @@ pub(crate) fn parse_table_in_halves_from<'a>(
                     starts: Vec::with_capacity(rows_guess / 2),
                     ends: Vec::with_capacity(width * rows_guess / 2),
                     spans: Vec::new(),
+                    spans_guess: width * rows_guess / 2,
                     numbers: Vec::with_capacity(width * rows_guess / 2),
                     nan_numbers: 0,
                     lines: Vec::with_capacity(rows_guess / 2),

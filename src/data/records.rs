@@ -58,14 +58,17 @@ pub(crate) struct RecordReader<'a> {
     numbers_inline: bool,
     /// Where the next record is looked for.
     pos: usize,
+    /// Calls of [`RecordReader::simple_records`] in a row that read no record, and how many
+    /// more calls to answer at once with none: in a file whose every record is quoted or
+    /// padded, trying each record costs more than it saves.
+    simple_misses: u32,
+    skip_simple: u64,
     /// Line ends in `text[..counted_to]`.
     line_ends: u64,
     counted_to: usize,
     core: csv_core::Reader,
     out: Vec<u8>,
     ends: Vec<usize>,
-    /// The record being read by [`RecordReader::simple_records`]: each field's end and number.
-    row: Vec<(u32, f64)>,
 }
 
 impl<'a> RecordReader<'a> {
@@ -87,12 +90,13 @@ impl<'a> RecordReader<'a> {
             fast: delimiter.is_ascii() && !matches!(delimiter, b'"' | b'\n' | b'\r'),
             numbers_inline: !matches!(delimiter, b'0'..=b'9' | b'+' | b'-' | b'.'),
             pos,
+            simple_misses: 0,
+            skip_simple: 0,
             line_ends: 0,
             counted_to: 0,
             core,
             out: vec![0; 4096],
             ends: vec![0; 64],
-            row: Vec::new(),
         }
     }
 
@@ -122,12 +126,13 @@ impl<'a> RecordReader<'a> {
             fast: self.fast,
             numbers_inline: self.numbers_inline,
             pos: at,
+            simple_misses: 0,
+            skip_simple: 0,
             line_ends: 0,
             counted_to: at,
             core,
             out: vec![0; 4096],
             ends: vec![0; 64],
-            row: Vec::new(),
         };
         self.text = &self.text[..at];
         second
@@ -197,17 +202,19 @@ impl<'a> RecordReader<'a> {
         if !self.fast || width == 0 {
             return 0;
         }
+        if self.skip_simple > 0 {
+            self.skip_simple -= 1;
+            return 0;
+        }
+        let rows_before = starts.len();
         let bytes = self.text.as_bytes();
         let delimiter = self.delimiter;
         let numbers_inline = self.numbers_inline;
         let is_stop = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
         let may_pad = |b: u8| b <= b' ' || b >= 0x80;
-        let mut row = std::mem::take(&mut self.row);
-        row.clear();
-        row.resize(width, (0, 0.0));
         let (mut pos, mut line_ends, mut counted_to) = (self.pos, self.line_ends, self.counted_to);
         let mut nan_numbers = 0;
-        'records: loop {
+        loop {
             // Blank lines and the rest of the last line end are skipped, as csv-core does.
             let mut start = pos;
             while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
@@ -216,9 +223,19 @@ impl<'a> RecordReader<'a> {
             if start == bytes.len() {
                 break;
             }
+            if bytes[start] == b'"' {
+                break;
+            }
             let mut field_start = start;
-            let mut row_nan = 0;
-            for (column, (end, number)) in row.iter_mut().enumerate() {
+            let (mut row_nan, mut row_fields) = (0, 0);
+            // The row is written in place (and taken back if it turns out not simple).
+            let (first_end, first_number) = (ends.len(), numbers.len());
+            ends.resize(first_end + width, 0);
+            numbers.resize(first_number + width, 0.0);
+            let row = ends[first_end..]
+                .iter_mut()
+                .zip(&mut numbers[first_number..]);
+            for (column, (end, number)) in row.enumerate() {
                 // As in `unquoted_record`: a plain decimal right up to a stop is read and
                 // its end found in one walk.
                 let (value, length) = if numbers_inline {
@@ -240,7 +257,7 @@ impl<'a> RecordReader<'a> {
                             b == b'"' || may_pad(b) || may_pad(field[field.len() - 1])
                         });
                         if padded {
-                            break 'records;
+                            break;
                         }
                         let number = short_decimal(field, b'.').unwrap_or(f64::NAN);
                         row_nan += usize::from(number.is_nan());
@@ -250,17 +267,20 @@ impl<'a> RecordReader<'a> {
                 // A delimiter after every field but the last, and after the last none.
                 let at_delimiter = bytes.get(stop) == Some(&delimiter);
                 if at_delimiter != (column + 1 < width) {
-                    break 'records;
+                    break;
                 }
-                match u32::try_from(stop - start) {
-                    Ok(at) => *end = at,
-                    Err(_) => break 'records,
-                }
+                // Exact unless the record is over `u32::MAX` bytes, refused below.
+                *end = (stop - start) as u32;
                 field_start = stop + 1;
+                row_fields += 1;
+            }
+            let too_long = || u32::try_from(field_start - 1 - start).is_err();
+            if row_fields < width || too_long() {
+                ends.truncate(first_end);
+                numbers.truncate(first_number);
+                break;
             }
             let record_end = field_start - 1;
-            ends.extend(row.iter().map(|&(end, _)| end));
-            numbers.extend(row.iter().map(|&(_, number)| number));
             nan_numbers += row_nan;
             line_ends += count_line_ends(bytes, counted_to, start);
             // The record's fields hold no line end: nothing to count before its end.
@@ -269,10 +289,19 @@ impl<'a> RecordReader<'a> {
             lines.push(line_ends + 1);
             starts.push(start);
         }
-        self.row = row;
         self.pos = pos;
         self.line_ends = line_ends;
         self.counted_to = counted_to;
+        // After 4 misses in a row, skip 2, 4, ... up to 1024 calls (records) before trying
+        // again; any record read starts over.
+        if starts.len() == rows_before {
+            self.simple_misses += 1;
+            if self.simple_misses >= 4 {
+                self.skip_simple = 1 << self.simple_misses.min(10);
+            }
+        } else {
+            self.simple_misses = 0;
+        }
         nan_numbers
     }
 
@@ -475,11 +504,16 @@ mod tests {
     /// Every record read as the table reader reads them: runs of simple records
     /// ([`RecordReader::simple_records`], `width` fields each), and `next_record` for each
     /// record in between; fields, numbers (as bits) and lines.
-    fn by_simple_records(
-        text: &str,
-        delimiter: u8,
-        width: usize,
-    ) -> (Vec<Vec<String>>, Vec<Vec<u64>>, Vec<u64>) {
+    fn by_simple_records(text: &str, delimiter: u8, width: usize) -> Records {
+        by_simple_records_counted(text, delimiter, width).0
+    }
+
+    /// Records' fields, their numbers as bits, and their lines.
+    type Records = (Vec<Vec<String>>, Vec<Vec<u64>>, Vec<u64>);
+
+    /// [`by_simple_records`], with how many records `simple_records` read.
+    fn by_simple_records_counted(text: &str, delimiter: u8, width: usize) -> (Records, usize) {
+        let mut simple = 0;
         let mut reader = RecordReader::new(text, delimiter);
         let (mut records, mut numbers_out, mut lines) = (Vec::new(), Vec::new(), Vec::new());
         let mut unquoted = String::new();
@@ -515,6 +549,7 @@ mod tests {
                         .collect(),
                 );
             }
+            simple += starts.len();
             lines.extend(simple_lines);
             let (mut cells, mut numbers) = (Vec::new(), Vec::new());
             match reader.next_record(&mut cells, &mut unquoted, &mut numbers) {
@@ -539,7 +574,29 @@ mod tests {
                 Err(FieldNotUtf8) => panic!("ASCII delimiters keep fields UTF-8"),
             }
         }
-        (records, numbers_out, lines)
+        ((records, numbers_out, lines), simple)
+    }
+
+    /// After a run of records that are not simple (every one quoted), the reader stops
+    /// trying each one, and takes the simple ones up again after them: the records are
+    /// the same, and most of the simple ones are read as such.
+    #[test]
+    fn simple_records_resume_after_quoted_ones() {
+        let mut text = String::from("a,b\n");
+        for i in 0..300 {
+            text.push_str(&format!("\"q{i}\",{i}\n"));
+        }
+        for i in 0..3000 {
+            text.push_str(&format!("{i}.5,-{i}\n"));
+        }
+        let ((records, _, lines), simple) = by_simple_records_counted(&text, b',', 2);
+        let (expected, expected_lines) = by_reader(&text, b',');
+        assert_eq!(records, expected);
+        assert_eq!(lines, expected_lines);
+        assert!(
+            (3000 - 1024..=3000).contains(&simple),
+            "{simple} read simply"
+        );
     }
 
     /// Simple records read as `next_record` reads them: the same fields, numbers (bit for
