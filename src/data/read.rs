@@ -392,10 +392,20 @@ pub(crate) fn parse_table_in_halves_from<'a>(
         numbers: Vec::new(),
         nan_numbers: 0,
     };
-    // Room for every row when the rows are about as long as the header (a guess; the vectors
-    // grow if not).
+    // Room for every row when the rows are about as long as the first ones (a guess from
+    // the line ends in the next 64 KiB; the vectors grow if not). A guess from the header's
+    // length alone reserved three times the rows of a numeric file: more memory mapped
+    // afresh on every load (page faults over 20 loads: 7,342 -> 5,579).
+    let rest = &text.as_bytes()[reader.position()..];
+    let probe = &rest[..rest.len().min(1 << 16)];
+    // (`\r\n` counts twice: room for twice the rows.)
+    let probe_rows = memchr::memchr2_iter(b'\n', b'\r', probe).count();
+    let rows_per_byte = (probe_rows + 1) as f64 / probe.len().max(1) as f64;
+    // Never more than the rows of the header's length (the guess used before), so that
+    // the room stays bounded by the file's size.
     let header_bytes = text.find(['\n', '\r']).map_or(text.len(), |i| i + 1);
-    let rows_guess = text.len() / header_bytes.max(1) + 1;
+    let rows_guess = ((rest.len() as f64 * rows_per_byte * 1.05) as usize + 16)
+        .min(text.len() / header_bytes.max(1) + 1);
     let mut rows = Rows {
         starts: Vec::with_capacity(rows_guess),
         ends: Vec::with_capacity(width * rows_guess),
