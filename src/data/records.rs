@@ -292,8 +292,8 @@ impl<'a> RecordReader<'a> {
         self.pos = pos;
         self.line_ends = line_ends;
         self.counted_to = counted_to;
-        // After 4 misses in a row, skip 2, 4, ... up to 1024 calls (records) before trying
-        // again; any record read starts over.
+        // After 4 misses in a row, skip 16, 32, ... up to 1,024 calls (records) before
+        // trying again; any record read starts over.
         if starts.len() == rows_before {
             self.simple_misses += 1;
             if self.simple_misses >= 4 {
