@@ -182,7 +182,14 @@ pub(crate) fn build(
         .filter(|(_, f)| f.kind == ColumnKind::Categorical || !f.all_finite)
         .map(|(f, _)| f)
         .collect();
-    for (r, &line) in table.lines.iter().enumerate() {
+    // A file of plain decimals whose features need no check keeps every row (its target
+    // cells are numbers, so none is missing): nothing to look at row by row.
+    let keeps_every_row = table.nan_numbers() == 0 && to_check.is_empty();
+    if keeps_every_row {
+        kept_rows.extend(0..table.n_rows());
+    }
+    let rows_to_check = if keeps_every_row { 0 } else { table.n_rows() };
+    for (r, &line) in table.lines.iter().enumerate().take(rows_to_check) {
         // A plain decimal (a number in the table) is never a missing token: only other
         // cells are looked at.
         if table.number(r, target_index).is_nan() && is_missing_token(table.cell(r, target_index)) {
@@ -280,11 +287,14 @@ pub(crate) fn build(
         }
     }
 
+    // Each kept row's line and target number, taken before the table's numbers may become
+    // the matrix (then in the same pass).
+    let mut target_cells: Vec<(u64, f64)> = Vec::with_capacity(kept_rows.len());
+
     // Row by row into the matrix's own buffer; numeric cells are the table's numbers (NaN:
     // a missing cell, or a non-number that `--numeric` made missing).
     let n_features = feature_names.len();
-    let mut matrix = Vec::with_capacity(kept_rows.len() * n_features);
-    advise_huge_pages(&matrix);
+    let mut matrix = Vec::new();
     let mut missing_counts = vec![0usize; feature_indices.len()];
     // Numeric features as (file column, matrix column), those that may hold NaN apart so
     // that the common copy counts nothing.
@@ -306,37 +316,60 @@ pub(crate) fn build(
             } => categorical.push((f, feature.column, *first_index, levels.len())),
         }
     }
-    if categorical.is_empty() && numeric_with_missing.is_empty() {
-        // Every feature a finite number, in file order (the common case): rows are appended,
-        // with no zeros written first.
+    let in_file_order = numeric.windows(2).all(|pair| pair[0].0 < pair[1].0);
+    let in_place = categorical.is_empty() && numeric_with_missing.is_empty() && in_file_order;
+    if in_place {
+        // Every feature a finite number, in file order (the common case): the table's numbers
+        // become the matrix, each kept row's features moved down over the columns left out
+        // (the target, ...). No new buffer to fault in: the k-th value of a kept row goes
+        // where no value still to be read lies (i * features + k <= r * width + column_k,
+        // as i <= r, features <= width and k <= column_k), so one forward pass is exact.
         debug_assert!(numeric
             .iter()
             .enumerate()
             .all(|(i, &(_, index))| i == index));
+        let width = table.headers.len();
+        matrix = table.take_numbers();
+        let mut to = 0;
         for &r in &kept_rows {
-            let numbers = table.row_numbers(r);
-            matrix.extend(numeric.iter().map(|&(column, _)| numbers[column]));
+            // Row r's values are all still in place: no write so far reached r * width.
+            target_cells.push((table.lines[r], matrix[r * width + target_index]));
+            for &(column, _) in &numeric {
+                matrix[to] = matrix[r * width + column];
+                to += 1;
+            }
         }
-    } else if n_features > 0 {
-        matrix.resize(kept_rows.len() * n_features, 0.0);
-        for (out, &r) in matrix.chunks_exact_mut(n_features).zip(&kept_rows) {
-            let numbers = table.row_numbers(r);
-            for &(column, index) in &numeric {
-                out[index] = numbers[column];
-            }
-            for &(f, column, index) in &numeric_with_missing {
-                let value = numbers[column];
-                out[index] = value;
-                missing_counts[f] += usize::from(value.is_nan());
-            }
-            for &(f, column, first_index, n_levels) in &categorical {
-                let raw = table.cell(r, column);
-                if is_missing_token(raw) {
-                    missing_counts[f] += 1;
-                    out[first_index..first_index + n_levels].fill(f64::NAN);
-                } else {
-                    let level = level_index[f].get(raw).copied().unwrap_or(0);
-                    out[first_index + level] = 1.0;
+        matrix.truncate(to);
+        matrix.shrink_to_fit();
+    } else {
+        target_cells.extend(
+            kept_rows
+                .iter()
+                .map(|&r| (table.lines[r], table.number(r, target_index))),
+        );
+        if n_features > 0 {
+            matrix.reserve_exact(kept_rows.len() * n_features);
+            advise_huge_pages(&matrix);
+            matrix.resize(kept_rows.len() * n_features, 0.0);
+            for (out, &r) in matrix.chunks_exact_mut(n_features).zip(&kept_rows) {
+                let numbers = table.row_numbers(r);
+                for &(column, index) in &numeric {
+                    out[index] = numbers[column];
+                }
+                for &(f, column, index) in &numeric_with_missing {
+                    let value = numbers[column];
+                    out[index] = value;
+                    missing_counts[f] += usize::from(value.is_nan());
+                }
+                for &(f, column, first_index, n_levels) in &categorical {
+                    let raw = table.cell(r, column);
+                    if is_missing_token(raw) {
+                        missing_counts[f] += 1;
+                        out[first_index..first_index + n_levels].fill(f64::NAN);
+                    } else {
+                        let level = level_index[f].get(raw).copied().unwrap_or(0);
+                        out[first_index + level] = 1.0;
+                    }
                 }
             }
         }
@@ -373,10 +406,6 @@ pub(crate) fn build(
     report.decimal = decimal;
     report.decimal_sniffed = plan.decimal_sniffed;
 
-    let target_cells: Vec<(u64, f64)> = kept_rows
-        .iter()
-        .map(|&r| (table.lines[r], table.number(r, target_index)))
-        .collect();
     let target_text = |i: usize| table.cell(kept_rows[i], target_index);
     let target = build_target(
         path,
@@ -669,4 +698,70 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{load_csv_bytes, LoadingThreads};
+
+    /// The features and target of a file of plain decimals (the matrix made from the table's
+    /// numbers in place, the target taken in the same pass) are the ones read cell by cell:
+    /// target in the middle, a dropped column, rows read as spans (padded, quoted) among
+    /// plain ones, and the same file with a missing cell (the copying path).
+    #[test]
+    fn features_and_target_are_the_cells_whatever_the_path() {
+        let mut text = String::from("a,b,t,c,d\n");
+        for i in 0..60 {
+            let row = match i % 10 {
+                3 => format!(" {i}.5 ,-{},{}.25,\"{}\",7\n", i % 9, i % 7, i % 4),
+                _ => format!("{i}.5,-{},{}.25,{},7\n", i % 9, i % 7, i * 3 % 11),
+            };
+            text.push_str(&row);
+        }
+        let mut options = LoadOptions {
+            target: Some("t".to_string()),
+            drop: vec!["d".to_string()],
+            ..LoadOptions::default()
+        };
+        options.task = Some(Task::Regression);
+        let expected = |text: &str| -> (Vec<Vec<f64>>, Vec<f64>) {
+            let mut features = Vec::new();
+            let mut target = Vec::new();
+            for line in text.lines().skip(1) {
+                let cells: Vec<f64> = line
+                    .split(',')
+                    .map(|c| c.trim().trim_matches('"').parse().unwrap_or(f64::NAN))
+                    .collect();
+                features.push(vec![cells[0], cells[1], cells[3]]);
+                target.push(cells[2]);
+            }
+            (features, target)
+        };
+        for text in [text.clone(), text.replacen(",-5,", ",NA,", 1)] {
+            for threads in [LoadingThreads::One, LoadingThreads::Hash] {
+                crate::data::set_loading_threads(threads);
+                let dataset =
+                    load_csv_bytes(Path::new("t.csv"), text.as_bytes(), &options).expect("loads");
+                let (features, target) = expected(&text);
+                let rows: Vec<Vec<f64>> = dataset
+                    .features
+                    .rows()
+                    .into_iter()
+                    .map(|r| r.to_vec())
+                    .collect();
+                let bits = |rows: &[Vec<f64>]| -> Vec<Vec<u64>> {
+                    rows.iter()
+                        .map(|r| r.iter().map(|v| v.to_bits()).collect())
+                        .collect()
+                };
+                assert_eq!(bits(&rows), bits(&features), "{text}");
+                match &dataset.target {
+                    Target::Values(values) => assert_eq!(values, &target),
+                    other => panic!("a regression target, not {other:?}"),
+                }
+            }
+        }
+        crate::data::set_loading_threads(LoadingThreads::Hash);
+    }
 }

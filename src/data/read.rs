@@ -13,6 +13,10 @@ use super::{ColumnRef, DataError, DataErrorKind, LoadOptions};
 /// A CSV file split into fields, header apart, every row the width of the header. Fields are
 /// ranges of the file's text (no `String` or record per row); quoted fields, whose text differs
 /// from the file's, are kept in a side buffer.
+///
+/// A row read plainly (no field quoted or trimmed, the common case) is its start and where
+/// each field ends, 4 bytes a field: a field starts just after the delimiter that ends the
+/// one before it. Other rows keep a [`Span`] per field.
 #[derive(Debug)]
 pub(crate) struct RawTable<'a> {
     pub headers: Vec<String>,
@@ -24,12 +28,20 @@ pub(crate) struct RawTable<'a> {
     pub lines: Vec<u64>,
     text: &'a str,
     unquoted: String,
-    /// Row after row, `headers.len()` fields each.
-    cells: Vec<Span>,
+    /// Where each row starts in the text; `SPANS | k` for a row whose fields are
+    /// `spans[k * width..(k + 1) * width]`.
+    starts: Vec<usize>,
+    /// Row after row, `headers.len()` each: where each field of a plainly read row ends,
+    /// counted from the row's start (0 for rows kept as spans).
+    ends: Vec<u32>,
+    /// The fields of rows not read plainly, `headers.len()` a row.
+    spans: Vec<Span>,
     /// Row after row, each field read as a plain decimal while its bytes were at hand
     /// (`schema::short_decimal`); NaN where the field is anything else, to be read in full
     /// (`schema::parse_columns` writes those back).
     numbers: Vec<f64>,
+    /// How many of `numbers` are NaN as read (none: every field a plain decimal).
+    nan_numbers: usize,
 }
 
 impl<'a> RawTable<'a> {
@@ -37,10 +49,26 @@ impl<'a> RawTable<'a> {
         self.lines.len()
     }
 
+    /// How many fields were not plain decimals when read (NaN in [`RawTable::number`] until
+    /// `schema::parse_columns` reads them); 0 for a file of plain decimals.
+    pub fn nan_numbers(&self) -> usize {
+        self.nan_numbers
+    }
+
     /// The (trimmed) field of row `row` in column `column`.
     #[inline]
     pub fn cell(&self, row: usize, column: usize) -> &str {
-        self.field(self.cells[row * self.headers.len() + column])
+        let width = self.headers.len();
+        let start = self.starts[row];
+        if start & SPANS != 0 {
+            return self.field(self.spans[(start & !SPANS) * width + column]);
+        }
+        let at = row * width + column;
+        let from = match column {
+            0 => 0,
+            _ => self.ends[at - 1] as usize + 1,
+        };
+        &self.text[start + from..start + self.ends[at] as usize]
     }
 
     /// The number in row `row`, column `column`: the field as a plain decimal, NaN for other
@@ -64,15 +92,19 @@ impl<'a> RawTable<'a> {
 
     /// Every row's fields, in file order.
     pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
-        let width = self.headers.len().max(1);
-        self.cells
-            .chunks(width)
-            .map(move |cells| Row { table: self, cells })
+        (0..self.n_rows()).map(move |row| Row { table: self, row })
     }
 
     /// Every field of every row, row after row.
     pub fn cells(&self) -> impl Iterator<Item = &str> + '_ {
-        self.cells.iter().map(|&span| self.field(span))
+        let width = self.headers.len();
+        (0..self.n_rows()).flat_map(move |row| (0..width).map(move |column| self.cell(row, column)))
+    }
+
+    /// Hands over the numbers (row after row, see [`RawTable::number`]) to become the feature
+    /// matrix; afterwards the table has none, and `number` must not be called.
+    pub(crate) fn take_numbers(&mut self) -> Vec<f64> {
+        std::mem::take(&mut self.numbers)
     }
 
     #[inline]
@@ -90,24 +122,33 @@ impl<'a> RawTable<'a> {
             lines: (2..2 + rows.len() as u64).collect(),
             text: "",
             unquoted: String::new(),
-            cells: Vec::new(),
+            starts: Vec::new(),
+            ends: Vec::new(),
+            spans: Vec::new(),
             numbers: Vec::new(),
+            nan_numbers: 0,
         };
-        for row in rows {
+        for (k, row) in rows.iter().enumerate() {
+            table.starts.push(SPANS | k);
+            table.ends.extend(std::iter::repeat_n(0, headers.len()));
             for field in row.iter() {
                 let start = table.unquoted.len();
                 table.unquoted.push_str(field);
-                table.cells.push(Span {
+                table.spans.push(Span {
                     start,
                     end: table.unquoted.len(),
                 });
                 let number = short_decimal(field.as_bytes(), b'.').unwrap_or(f64::NAN);
+                table.nan_numbers += usize::from(number.is_nan());
                 table.numbers.push(number);
             }
         }
         table
     }
 }
+
+/// In [`RawTable`]'s row starts, the bit that marks a row kept as spans (no text is that long).
+const SPANS: usize = 1 << (usize::BITS - 1);
 
 /// The text of the field at `span`: in the file's text, or in the side buffer of quoted ones.
 #[inline]
@@ -122,14 +163,14 @@ fn field_of<'t>(text: &'t str, unquoted: &'t str, span: Span) -> &'t str {
 #[derive(Clone, Copy)]
 pub(crate) struct Row<'t> {
     table: &'t RawTable<'t>,
-    cells: &'t [Span],
+    row: usize,
 }
 
 impl std::ops::Index<usize> for Row<'_> {
     type Output = str;
 
     fn index(&self, column: usize) -> &str {
-        self.table.field(self.cells[column])
+        self.table.cell(self.row, column)
     }
 }
 
@@ -207,10 +248,16 @@ pub(crate) fn parse_table<'a>(
     parse_table_in_halves_from(path, bytes, options, parallel_from)
 }
 
-/// Rows read by [`read_rows`], in file order.
+/// Rows read by [`read_rows`], in file order, stored as in [`RawTable`].
 struct Rows {
-    cells: Vec<Span>,
+    starts: Vec<usize>,
+    ends: Vec<u32>,
+    spans: Vec<Span>,
+    /// The capacity `spans` is given at its first row: room for every row (a guess), all
+    /// in huge pages, as for the other vectors (growing it page by page was slower).
+    spans_guess: usize,
     numbers: Vec<f64>,
+    nan_numbers: usize,
     /// Lines counted from where the reader started (1 is its first line).
     lines: Vec<u64>,
 }
@@ -232,21 +279,40 @@ fn read_rows(
     unquoted: &mut String,
 ) -> Result<(), RowError> {
     loop {
-        let before = rows.cells.len();
-        let line = match reader.next_record(&mut rows.cells, unquoted, &mut rows.numbers) {
+        // The common rows, up to the first that is not one; that one is read below.
+        rows.nan_numbers += reader.simple_records(
+            width,
+            &mut rows.starts,
+            &mut rows.ends,
+            &mut rows.numbers,
+            &mut rows.lines,
+        );
+        if rows.spans.capacity() == 0 {
+            rows.spans.reserve(rows.spans_guess.max(width));
+            advise_huge_pages(&rows.spans);
+        }
+        let before = rows.spans.len();
+        let numbers_before = rows.numbers.len();
+        let line = match reader.next_record(&mut rows.spans, unquoted, &mut rows.numbers) {
             Ok(Some(line)) => line,
             Ok(None) => return Ok(()),
             Err(FieldNotUtf8) => return Err(RowError::NotUtf8),
         };
-        let found = rows.cells.len() - before;
+        let found = rows.spans.len() - before;
         if found != width {
-            if found == 1 && rows.cells[before].is_empty() {
-                rows.cells.truncate(before);
-                rows.numbers.truncate(before);
+            if found == 1 && rows.spans[before].is_empty() {
+                rows.spans.truncate(before);
+                rows.numbers.truncate(numbers_before);
                 continue;
             }
             return Err(RowError::FieldCount { found, line });
         }
+        rows.nan_numbers += rows.numbers[numbers_before..]
+            .iter()
+            .filter(|n| n.is_nan())
+            .count();
+        rows.starts.push(SPANS | (before / width));
+        rows.ends.extend(std::iter::repeat_n(0, width));
         rows.lines.push(line);
     }
 }
@@ -298,45 +364,59 @@ pub(crate) fn parse_table_in_halves_from<'a>(
         .unwrap_or_else(|| sniff_delimiter(text.as_bytes()));
     let not_utf8 = |_| csv_crate_error(path, text, delimiter);
     let mut reader = RecordReader::new(text, delimiter);
-    let mut cells = Vec::new();
+    let mut header = Vec::new();
     let mut unquoted = String::new();
-    let mut numbers = Vec::new();
     let header_line = match reader
-        .next_record(&mut cells, &mut unquoted, &mut numbers)
+        .next_record(&mut header, &mut unquoted, &mut Vec::new())
         .map_err(not_utf8)?
     {
         Some(line) => line,
         None => return Err(DataError::file(path, DataErrorKind::Empty)),
     };
+    let headers: Vec<String> = header
+        .iter()
+        .map(|&span| field_of(text, &unquoted, span).to_string())
+        .collect();
+    check_headers(path, &headers, header_line, options)?;
+    let width = headers.len();
     let mut table = RawTable {
-        headers: Vec::new(),
+        headers,
         header_line,
         delimiter,
         lines: Vec::new(),
         text,
         unquoted,
-        cells,
-        numbers,
+        starts: Vec::new(),
+        ends: Vec::new(),
+        spans: Vec::new(),
+        numbers: Vec::new(),
+        nan_numbers: 0,
     };
-    table.headers = table.cells().map(str::to_string).collect();
-    check_headers(path, &table.headers, header_line, options)?;
-    let width = table.headers.len();
-    table.cells.clear();
-    table.numbers.clear();
-    // Room for every row when the rows are about as long as the header (a guess; the vectors
-    // grow if not).
+    // Room for every row when the rows are about as long as the first ones (a guess from
+    // the line ends in the next 64 KiB; the vectors grow if not). A guess from the header's
+    // length alone reserved three times the rows of a numeric file: more memory mapped
+    // afresh on every load (page faults over 20 loads: 7,342 -> 5,579).
+    let rest = &text.as_bytes()[reader.position()..];
+    let probe = &rest[..rest.len().min(1 << 16)];
+    // (`\r\n` counts twice: room for twice the rows.)
+    let probe_rows = memchr::memchr2_iter(b'\n', b'\r', probe).count();
+    let rows_per_byte = (probe_rows + 1) as f64 / probe.len().max(1) as f64;
+    // Never more than the rows of the header's length (the guess used before), so that
+    // the room stays bounded by the file's size.
     let header_bytes = text.find(['\n', '\r']).map_or(text.len(), |i| i + 1);
-    let rows_guess = text.len() / header_bytes.max(1) + 1;
-    table.cells.reserve(width * rows_guess);
-    table.numbers.reserve(width * rows_guess);
-    table.lines.reserve(rows_guess);
-    advise_huge_pages(&table.cells);
-    advise_huge_pages(&table.numbers);
+    let rows_guess = ((rest.len() as f64 * rows_per_byte * 1.05) as usize + 16)
+        .min(text.len() / header_bytes.max(1) + 1);
     let mut rows = Rows {
-        cells: std::mem::take(&mut table.cells),
-        numbers: std::mem::take(&mut table.numbers),
-        lines: std::mem::take(&mut table.lines),
+        starts: Vec::with_capacity(rows_guess),
+        ends: Vec::with_capacity(width * rows_guess),
+        spans: Vec::new(),
+        spans_guess: width * rows_guess,
+        numbers: Vec::with_capacity(width * rows_guess),
+        nan_numbers: 0,
+        lines: Vec::with_capacity(rows_guess),
     };
+    advise_huge_pages(&rows.ends);
+    advise_huge_pages(&rows.numbers);
     let located = |error: RowError, base: u64| match error {
         RowError::NotUtf8 => csv_crate_error(path, text, delimiter),
         RowError::FieldCount { found, line } => DataError::file(
@@ -358,11 +438,15 @@ pub(crate) fn parse_table_in_halves_from<'a>(
             let read_second = || {
                 let mut second = second_reader.clone();
                 let mut rows = Rows {
-                    cells: Vec::with_capacity(width * rows_guess / 2),
+                    starts: Vec::with_capacity(rows_guess / 2),
+                    ends: Vec::with_capacity(width * rows_guess / 2),
+                    spans: Vec::new(),
+                    spans_guess: width * rows_guess / 2,
                     numbers: Vec::with_capacity(width * rows_guess / 2),
+                    nan_numbers: 0,
                     lines: Vec::with_capacity(rows_guess / 2),
                 };
-                advise_huge_pages(&rows.cells);
+                advise_huge_pages(&rows.ends);
                 advise_huge_pages(&rows.numbers);
                 let read = read_rows(&mut second, width, &mut rows, &mut String::new());
                 (read, rows)
@@ -383,14 +467,28 @@ pub(crate) fn parse_table_in_halves_from<'a>(
             let base = reader.line_ends_to_end();
             first.map_err(|e| located(e, 0))?;
             second_read.map_err(|e| located(e, base))?;
-            rows.cells.extend_from_slice(&second_rows.cells);
+            // The second half's rows kept as spans follow the first half's.
+            let spans_before = rows.spans.len() / width;
+            rows.starts.extend(second_rows.starts.iter().map(|&start| {
+                if start & SPANS != 0 {
+                    SPANS | ((start & !SPANS) + spans_before)
+                } else {
+                    start
+                }
+            }));
+            rows.ends.extend_from_slice(&second_rows.ends);
+            rows.spans.extend_from_slice(&second_rows.spans);
             rows.numbers.extend_from_slice(&second_rows.numbers);
+            rows.nan_numbers += second_rows.nan_numbers;
             rows.lines
                 .extend(second_rows.lines.iter().map(|line| base + line));
         }
     }
-    table.cells = rows.cells;
+    table.starts = rows.starts;
+    table.ends = rows.ends;
+    table.spans = rows.spans;
     table.numbers = rows.numbers;
+    table.nan_numbers = rows.nan_numbers;
     table.lines = rows.lines;
     if table.lines.is_empty() {
         return Err(DataError::file(path, DataErrorKind::HeaderOnly));

@@ -11,6 +11,11 @@
 //! Each field is also read as a plain decimal while its bytes are at hand
 //! (`schema::decimal_prefix`): an unquoted record is split and its numbers parsed in the same
 //! walk over its bytes, so a numeric file is read once.
+//!
+//! Most records are simpler still: exactly as many fields as the header, none quoted, none
+//! with whitespace to trim. [`RecordReader::simple_records`] reads a run of those in the same
+//! walk, keeping of each field only where it ends (from its row's start, 4 bytes) and its
+//! number, not a 16-byte span. Any other record is left to [`RecordReader::next_record`].
 
 use std::ops::Range;
 
@@ -53,6 +58,11 @@ pub(crate) struct RecordReader<'a> {
     numbers_inline: bool,
     /// Where the next record is looked for.
     pos: usize,
+    /// Calls of [`RecordReader::simple_records`] in a row that read no record, and how many
+    /// more calls to answer at once with none: in a file whose every record is quoted or
+    /// padded, trying each record costs more than it saves.
+    simple_misses: u32,
+    skip_simple: u64,
     /// Line ends in `text[..counted_to]`.
     line_ends: u64,
     counted_to: usize,
@@ -80,6 +90,8 @@ impl<'a> RecordReader<'a> {
             fast: delimiter.is_ascii() && !matches!(delimiter, b'"' | b'\n' | b'\r'),
             numbers_inline: !matches!(delimiter, b'0'..=b'9' | b'+' | b'-' | b'.'),
             pos,
+            simple_misses: 0,
+            skip_simple: 0,
             line_ends: 0,
             counted_to: 0,
             core,
@@ -114,6 +126,8 @@ impl<'a> RecordReader<'a> {
             fast: self.fast,
             numbers_inline: self.numbers_inline,
             pos: at,
+            simple_misses: 0,
+            skip_simple: 0,
             line_ends: 0,
             counted_to: at,
             core,
@@ -166,6 +180,129 @@ impl<'a> RecordReader<'a> {
             None => self.pos = self.quoted_record(start, cells, unquoted, numbers)?,
         }
         Ok(Some(line))
+    }
+
+    /// Reads records for as long as each is simple: exactly `width` fields, none starting
+    /// with a quote, none with whitespace or a non-ASCII byte at either end (so nothing to
+    /// trim). Of each it appends the 1-based line it starts on to `lines`, where it starts to
+    /// `starts`, where each field ends (counted from the record's start) to `ends`, and each
+    /// field as a plain decimal to `numbers` (NaN when it is not one), as
+    /// [`RecordReader::next_record`] would read them; returns how many of those numbers are
+    /// NaN. Stops, reading nothing of it, before the first record that is not simple (or
+    /// longer than `u32::MAX` bytes), for `next_record` to read; a no-op when this reader is
+    /// not [`RecordReader::is_fast`].
+    pub fn simple_records(
+        &mut self,
+        width: usize,
+        starts: &mut Vec<usize>,
+        ends: &mut Vec<u32>,
+        numbers: &mut Vec<f64>,
+        lines: &mut Vec<u64>,
+    ) -> usize {
+        if !self.fast || width == 0 {
+            return 0;
+        }
+        if self.skip_simple > 0 {
+            self.skip_simple -= 1;
+            return 0;
+        }
+        let rows_before = starts.len();
+        let bytes = self.text.as_bytes();
+        let delimiter = self.delimiter;
+        let numbers_inline = self.numbers_inline;
+        let is_stop = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
+        let may_pad = |b: u8| b <= b' ' || b >= 0x80;
+        let (mut pos, mut line_ends, mut counted_to) = (self.pos, self.line_ends, self.counted_to);
+        let mut nan_numbers = 0;
+        loop {
+            // Blank lines and the rest of the last line end are skipped, as csv-core does.
+            let mut start = pos;
+            while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+                start += 1;
+            }
+            if start == bytes.len() {
+                break;
+            }
+            if bytes[start] == b'"' {
+                break;
+            }
+            let mut field_start = start;
+            let (mut row_nan, mut row_fields) = (0, 0);
+            // The row is written in place (and taken back if it turns out not simple).
+            let (first_end, first_number) = (ends.len(), numbers.len());
+            ends.resize(first_end + width, 0);
+            numbers.resize(first_number + width, 0.0);
+            let row = ends[first_end..]
+                .iter_mut()
+                .zip(&mut numbers[first_number..]);
+            for (column, (end, number)) in row.enumerate() {
+                // As in `unquoted_record`: a plain decimal right up to a stop is read and
+                // its end found in one walk.
+                let (value, length) = if numbers_inline {
+                    decimal_prefix(&bytes[field_start..], b'.')
+                } else {
+                    (None, 0)
+                };
+                let mut stop = field_start + length;
+                let stopped = bytes.get(stop).is_none_or(|&b| is_stop(b));
+                *number = match value {
+                    Some(value) if stopped => value,
+                    _ => {
+                        if !stopped {
+                            stop = memchr::memchr3(delimiter, b'\n', b'\r', &bytes[stop..])
+                                .map_or(bytes.len(), |i| stop + i);
+                        }
+                        let field = &bytes[field_start..stop];
+                        let padded = field.first().is_some_and(|&b| {
+                            b == b'"' || may_pad(b) || may_pad(field[field.len() - 1])
+                        });
+                        if padded {
+                            break;
+                        }
+                        let number = short_decimal(field, b'.').unwrap_or(f64::NAN);
+                        row_nan += usize::from(number.is_nan());
+                        number
+                    }
+                };
+                // A delimiter after every field but the last, and after the last none.
+                let at_delimiter = bytes.get(stop) == Some(&delimiter);
+                if at_delimiter != (column + 1 < width) {
+                    break;
+                }
+                // Exact unless the record is over `u32::MAX` bytes, refused below.
+                *end = (stop - start) as u32;
+                field_start = stop + 1;
+                row_fields += 1;
+            }
+            let too_long = || u32::try_from(field_start - 1 - start).is_err();
+            if row_fields < width || too_long() {
+                ends.truncate(first_end);
+                numbers.truncate(first_number);
+                break;
+            }
+            let record_end = field_start - 1;
+            nan_numbers += row_nan;
+            line_ends += count_line_ends(bytes, counted_to, start);
+            // The record's fields hold no line end: nothing to count before its end.
+            counted_to = record_end;
+            pos = record_end;
+            lines.push(line_ends + 1);
+            starts.push(start);
+        }
+        self.pos = pos;
+        self.line_ends = line_ends;
+        self.counted_to = counted_to;
+        // After 4 misses in a row, skip 16, 32, ... up to 1,024 calls (records) before
+        // trying again; any record read starts over.
+        if starts.len() == rows_before {
+            self.simple_misses += 1;
+            if self.simple_misses >= 4 {
+                self.skip_simple = 1 << self.simple_misses.min(10);
+            }
+        } else {
+            self.simple_misses = 0;
+        }
+        nan_numbers
     }
 
     /// Splits the record at `start` when none of its fields starts with a quote, reading each
@@ -362,6 +499,188 @@ mod tests {
             }
         }
         (records, lines)
+    }
+
+    /// Every record read as the table reader reads them: runs of simple records
+    /// ([`RecordReader::simple_records`], `width` fields each), and `next_record` for each
+    /// record in between; fields, numbers (as bits) and lines.
+    fn by_simple_records(text: &str, delimiter: u8, width: usize) -> Records {
+        by_simple_records_counted(text, delimiter, width).0
+    }
+
+    /// Records' fields, their numbers as bits, and their lines.
+    type Records = (Vec<Vec<String>>, Vec<Vec<u64>>, Vec<u64>);
+
+    /// [`by_simple_records`], with how many records `simple_records` read.
+    fn by_simple_records_counted(text: &str, delimiter: u8, width: usize) -> (Records, usize) {
+        let mut simple = 0;
+        let mut reader = RecordReader::new(text, delimiter);
+        let (mut records, mut numbers_out, mut lines) = (Vec::new(), Vec::new(), Vec::new());
+        let mut unquoted = String::new();
+        loop {
+            let (mut starts, mut ends, mut numbers, mut simple_lines) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            let nan = reader.simple_records(
+                width,
+                &mut starts,
+                &mut ends,
+                &mut numbers,
+                &mut simple_lines,
+            );
+            assert_eq!(nan, numbers.iter().filter(|n: &&f64| n.is_nan()).count());
+            assert_eq!(ends.len(), starts.len() * width);
+            for (r, &start) in starts.iter().enumerate() {
+                let row_ends = &ends[r * width..(r + 1) * width];
+                let fields = (0..width)
+                    .map(|c| {
+                        let from = if c == 0 {
+                            0
+                        } else {
+                            row_ends[c - 1] as usize + 1
+                        };
+                        text[start + from..start + row_ends[c] as usize].to_string()
+                    })
+                    .collect();
+                records.push(fields);
+                numbers_out.push(
+                    numbers[r * width..(r + 1) * width]
+                        .iter()
+                        .map(|n| n.to_bits())
+                        .collect(),
+                );
+            }
+            simple += starts.len();
+            lines.extend(simple_lines);
+            let (mut cells, mut numbers) = (Vec::new(), Vec::new());
+            match reader.next_record(&mut cells, &mut unquoted, &mut numbers) {
+                Ok(Some(line)) => {
+                    lines.push(line);
+                    records.push(
+                        cells
+                            .iter()
+                            .map(|s| {
+                                if s.start < text.len() {
+                                    text[s.start..s.end].to_string()
+                                } else {
+                                    let shift = text.len();
+                                    unquoted[s.start - shift..s.end - shift].to_string()
+                                }
+                            })
+                            .collect(),
+                    );
+                    numbers_out.push(numbers.iter().map(|n| n.to_bits()).collect());
+                }
+                Ok(None) => break,
+                Err(FieldNotUtf8) => panic!("ASCII delimiters keep fields UTF-8"),
+            }
+        }
+        ((records, numbers_out, lines), simple)
+    }
+
+    /// After a run of records that are not simple (every one quoted), the reader stops
+    /// trying each one, and takes the simple ones up again after them: the records are
+    /// the same, and most of the simple ones are read as such.
+    #[test]
+    fn simple_records_resume_after_quoted_ones() {
+        let mut text = String::from("a,b\n");
+        for i in 0..300 {
+            text.push_str(&format!("\"q{i}\",{i}\n"));
+        }
+        for i in 0..3000 {
+            text.push_str(&format!("{i}.5,-{i}\n"));
+        }
+        let ((records, _, lines), simple) = by_simple_records_counted(&text, b',', 2);
+        let (expected, expected_lines) = by_reader(&text, b',');
+        assert_eq!(records, expected);
+        assert_eq!(lines, expected_lines);
+        assert!(
+            (3000 - 1024..=3000).contains(&simple),
+            "{simple} read simply"
+        );
+    }
+
+    /// Simple records read as `next_record` reads them: the same fields, numbers (bit for
+    /// bit) and lines, whatever the rows around them (quoted, padded, short, long, blank,
+    /// CRLF, text, exponents, a last line without its end), for every width.
+    #[test]
+    fn simple_records_are_next_records() {
+        let mut texts: Vec<String> = [
+            "a,b\n1,2\n3,4\n",
+            "a,b\r\n1,2\r\n\r\n3,4",
+            "a,b\r1,2\r3,4\r",
+            "a,b\n1.5,-2\n+.5,7.\n-,.\n1.5 ,2\n 3,4e5\n1.2.3,--1\n",
+            "a,b\n\"x\",2\n3,4\n5,\"6\"\n7,8",
+            "a,b\nx\"y,2\n1,2,3\n1\n\n   \n4,5\n",
+            "a,b\n1,\n,2\n,\n1,2,\n",
+            "a,b\n1234567890123456,123456789012345\n0.1,\u{e9}t\u{e9}\n-499.1234,12\r\n",
+            "a,b,c\nx y,1,2\n\tz,3,4\n5,6,7",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let pieces = [
+            "1",
+            "-2.5",
+            "+.5",
+            "7.",
+            "",
+            " ",
+            "x",
+            "\"q\"",
+            "\"a,b\"",
+            "1e3",
+            "\r\n",
+            "\n",
+            "\r",
+            ",",
+            ",",
+            ",",
+            "123456789012345",
+            "1234567890123456",
+            "-0",
+            "NA",
+            "\u{a0}1",
+            "3\t",
+        ];
+        for _ in 0..3000 {
+            let n = (next() % 40) as usize;
+            let text: String = (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            texts.push(text);
+        }
+        for text in &texts {
+            for width in 1..=4 {
+                let (records, numbers, lines) = by_simple_records(text, b',', width);
+                let (expected, expected_lines) = by_reader(text, b',');
+                assert_eq!(records, expected, "{text:?}, width {width}");
+                assert_eq!(lines, expected_lines, "{text:?}, width {width}");
+                for (record, row_numbers) in records.iter().zip(&numbers) {
+                    let expected: Vec<u64> = record
+                        .iter()
+                        .map(|f| {
+                            short_decimal(f.as_bytes(), b'.')
+                                .unwrap_or(f64::NAN)
+                                .to_bits()
+                        })
+                        .collect();
+                    assert_eq!(row_numbers, &expected, "{text:?}, width {width}");
+                }
+            }
+            for delimiter in [b';', b'\t', b'5', b'.'] {
+                let (records, _, lines) = by_simple_records(text, delimiter, 2);
+                let (expected, expected_lines) = by_reader(text, delimiter);
+                assert_eq!(records, expected, "{text:?} on {}", delimiter as char);
+                assert_eq!(lines, expected_lines, "{text:?} on {}", delimiter as char);
+            }
+        }
     }
 
     #[test]
