@@ -37,12 +37,12 @@ def main():
     total_predict = sum(predict.values())
     print(f"cells {len(results['cells'])}  statuses {dict(statuses)}")
     print(f"fit {total_fit / 1000:.1f} s  predict {total_predict / 1000:.1f} s")
-    print(f"{'model':<16}{'experiment':<11}{'dataset':<17}{'cells':>6}{'fit s':>9}{'pred s':>8}{'share':>7}")
+    print(f"{'model':<18}{'experiment':<11}{'dataset':<17}{'cells':>6}{'fit s':>9}{'pred s':>8}{'share':>7}")
     for key in sorted(fit, key=lambda k: -fit[k] - predict[k]):
         model, exp = key[0], key[1]
         ds = key[2] if by_dataset else ""
         share = (fit[key] + predict[key]) / max(total_fit + total_predict, 1e-9)
-        print(f"{model:<16}{exp:<11}{ds:<17}{count[key]:>6}{fit[key] / 1000:>9.2f}"
+        print(f"{model:<18}{exp:<11}{ds:<17}{count[key]:>6}{fit[key] / 1000:>9.2f}"
               f"{predict[key] / 1000:>8.2f}{share:>7.1%}")
 
 
