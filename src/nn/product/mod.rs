@@ -318,7 +318,15 @@ fn block_rows<T: Element>(kernel: Kernel<T>, m: usize) -> usize {
 
 /// Values of packing space an `m` × `n` product needs: one block of B, one block of A.
 fn packing_len<T: Element>(kernel: Kernel<T>, m: usize, n: usize) -> usize {
-    KC * block_cols(kernel, n) + KC * block_rows(kernel, m)
+    KC * block_cols(kernel, n) + block_rows(kernel, m) / kernel.mr * strip_len::<T>(KC, kernel.mr)
+}
+
+/// Values from one packed strip of A to the next in a packed block: the strip's `kc · mr`
+/// and one cache line more. Without that line, strips 12 KiB apart (256 × 12 f32) start at
+/// the same offset within 4 KiB, so packing, which writes a piece of every strip in turn,
+/// sends all of them to the same set of L1 lines.
+fn strip_len<T>(kc: usize, mr: usize) -> usize {
+    kc * mr + 64 / std::mem::size_of::<T>()
 }
 
 /// # Safety
@@ -377,7 +385,8 @@ unsafe fn blocked<T: Element>(
                     let (strip, strip_rows, strip_step) = if !in_place {
                         // SAFETY: strip `strip_index` of the packed block.
                         (
-                            unsafe { packed_a.add(strip_index * kc * mr) }.cast_const(),
+                            unsafe { packed_a.add(strip_index * strip_len::<T>(kc, mr)) }
+                                .cast_const(),
                             1,
                             mr as isize,
                         )
@@ -503,12 +512,12 @@ unsafe fn pack_a<T: Element>(
     }
 }
 
-/// Packs a block of A, `mc` rows × `kc`, into strips of `mr` rows (`kc · mr` values each),
-/// the last zero-padded.
+/// Packs a block of A, `mc` rows × `kc`, into strips of `mr` rows (`kc · mr` values each,
+/// [`strip_len`] apart), the last zero-padded.
 ///
 /// # Safety
-/// `a` addresses `mc` × `kc` values with the strides; `out` holds `kc · mc` rounded up to
-/// `mr` values.
+/// `a` addresses `mc` × `kc` values with the strides; `out` holds `mc / mr` (rounded up)
+/// strips of [`strip_len`] values.
 unsafe fn pack_a_block<T: Element>(
     kc: usize,
     mc: usize,
@@ -537,7 +546,7 @@ unsafe fn pack_a_block<T: Element>(
                             origin,
                             row_stride,
                             col_stride,
-                            out.add(strip * kc * mr),
+                            out.add(strip * strip_len::<T>(kc, mr)),
                         );
                     }
                 }
@@ -552,7 +561,7 @@ unsafe fn pack_a_block<T: Element>(
                     origin,
                     row_stride,
                     col_stride,
-                    out.add(strip * kc * mr),
+                    out.add(strip * strip_len::<T>(kc, mr)),
                 );
             }
         }
@@ -565,7 +574,7 @@ unsafe fn pack_a_block<T: Element>(
                 origin,
                 row_stride,
                 col_stride,
-                out.add(full * kc * mr),
+                out.add(full * strip_len::<T>(kc, mr)),
             );
         }
     }
@@ -589,7 +598,7 @@ unsafe fn pack_block_columns<T: Element, const MR: usize>(
             let column = a.offset(p as isize * col_stride);
             for strip in 0..strips {
                 let values = column.add(strip * MR).cast::<[T; MR]>().read_unaligned();
-                out.add((strip * kc + p) * MR)
+                out.add(strip * strip_len::<T>(kc, MR) + p * MR)
                     .cast::<[T; MR]>()
                     .write_unaligned(values);
             }
