@@ -124,6 +124,18 @@ pub(crate) struct Destination<T> {
     pub col_stride: isize,
 }
 
+impl<T> Destination<T> {
+    /// The same destination from element (`row`, `col`) on; the caller keeps it inside C.
+    fn offset(self, row: usize, col: usize) -> Self {
+        Destination {
+            ptr: self
+                .ptr
+                .wrapping_offset(row as isize * self.row_stride + col as isize * self.col_stride),
+            ..self
+        }
+    }
+}
+
 /// Share of a tile's lanes that carry real values when `rows` and `cols` are cut in tiles.
 fn tile_use(rows: usize, cols: usize, mr: usize, nr: usize) -> f64 {
     (rows * cols) as f64 / (rows.next_multiple_of(mr) * cols.next_multiple_of(nr)) as f64
@@ -267,38 +279,22 @@ unsafe fn strips_outer<T: Element>(
         for pc in (0..k).step_by(KC) {
             let kc = KC.min(k - pc);
             let beta_here = if pc == 0 { beta } else { T::ONE };
-            // SAFETY: (ic, pc) lies inside A, A's columns are contiguous (col_stride 1).
-            let origin = unsafe { a.ptr.offset(ic as isize * a.row_stride + pc as isize) };
-            let (strip, strip_rows, strip_step) = if rows == mr {
-                (origin, a.row_stride, 1)
-            } else {
-                // SAFETY: the last, partial strip lies inside A; the buffer holds KC · mr.
-                unsafe { pack_a(kc, rows, mr, origin, a.row_stride, 1, packed_strip) };
-                (packed_strip.cast_const(), 1, mr as isize)
-            };
-            for jr in (0..n).step_by(nr) {
-                let cols = nr.min(n - jr);
-                // SAFETY: the strip holds mr × kc values, the panel kc · nr; the tile at
-                // (ic, jr) of rows × cols lies inside C.
-                unsafe {
-                    let tile = c
-                        .ptr
-                        .offset(ic as isize * c.row_stride + jr as isize * c.col_stride);
-                    (kernel.run)(
-                        kc,
-                        strip,
-                        strip_rows,
-                        strip_step,
-                        packed_b.add(pc * n_padded + jr * kc),
-                        tile,
-                        c.row_stride,
-                        c.col_stride,
-                        alpha,
-                        beta_here,
-                        rows,
-                        cols,
-                    );
-                }
+            // SAFETY: (ic, pc) lies inside A, A's columns are contiguous (col_stride 1); the
+            // buffer holds KC · mr values; block pc of B holds its panels; rows ic.. of C
+            // lie inside C.
+            unsafe {
+                let origin = a.ptr.offset(ic as isize * a.row_stride + pc as isize);
+                let strip = row_major_strip(kc, rows, mr, origin, a.row_stride, packed_strip);
+                strip_times_panels(
+                    kernel,
+                    kc,
+                    strip,
+                    packed_b.add(pc * n_padded),
+                    n,
+                    c.offset(ic, 0),
+                    alpha,
+                    beta_here,
+                );
             }
         }
     }
@@ -382,16 +378,17 @@ unsafe fn blocked<T: Element>(
                 }
                 for (strip_index, ic) in (ib..ib + mc).step_by(mr).enumerate() {
                     let rows = mr.min(m - ic);
-                    let (strip, strip_rows, strip_step) = if !in_place {
-                        // SAFETY: strip `strip_index` of the packed block.
-                        (
-                            unsafe { packed_a.add(strip_index * strip_len::<T>(kc, mr)) }
+                    let strip = if !in_place {
+                        Strip {
+                            // SAFETY: strip `strip_index` of the packed block.
+                            ptr: unsafe { packed_a.add(strip_index * strip_len::<T>(kc, mr)) }
                                 .cast_const(),
-                            1,
-                            mr as isize,
-                        )
-                    } else if rows == mr {
-                        // SAFETY: (ic, pc) lies inside A.
+                            row_stride: 1,
+                            step: mr as isize,
+                            rows,
+                        }
+                    } else {
+                        // SAFETY: (ic, pc) lies inside A; the space holds a packed strip.
                         let origin =
                             unsafe { a.ptr.offset(ic as isize * a.row_stride + pc as isize) };
                         // The next strip's rows are in no cache yet and the prefetcher does not
@@ -405,41 +402,105 @@ unsafe fn blocked<T: Element>(
                                 a.row_stride,
                             );
                         }
-                        (origin, a.row_stride, 1)
-                    } else {
-                        // SAFETY: the last, partial strip lies inside A; the space holds it.
-                        unsafe {
-                            let origin = a.ptr.offset(ic as isize * a.row_stride + pc as isize);
-                            pack_a(kc, rows, mr, origin, a.row_stride, 1, packed_a);
-                        }
-                        (packed_a.cast_const(), 1, mr as isize)
+                        // SAFETY: as above.
+                        unsafe { row_major_strip(kc, rows, mr, origin, a.row_stride, packed_a) }
                     };
-                    for jr in (0..nc).step_by(nr) {
-                        let cols = nr.min(nc - jr);
-                        // SAFETY: the packed strip and panel hold kc · mr and kc · nr values; the
-                        // tile at (ic, jc + jr) of rows × cols lies inside C.
-                        unsafe {
-                            let tile = c.ptr.offset(
-                                ic as isize * c.row_stride + (jc + jr) as isize * c.col_stride,
-                            );
-                            (kernel.run)(
-                                kc,
-                                strip,
-                                strip_rows,
-                                strip_step,
-                                packed_b.add(jr * kc),
-                                tile,
-                                c.row_stride,
-                                c.col_stride,
-                                alpha,
-                                beta_here,
-                                rows,
-                                cols,
-                            );
-                        }
+                    // SAFETY: the strip and the block of B hold kc · mr and kc · nc values;
+                    // the tiles at (ic, jc..jc + nc) lie inside C.
+                    unsafe {
+                        strip_times_panels(
+                            kernel,
+                            kc,
+                            strip,
+                            packed_b,
+                            nc,
+                            c.offset(ic, jc),
+                            alpha,
+                            beta_here,
+                        );
                     }
                 }
             }
+        }
+    }
+}
+
+/// A strip of A as a microkernel reads it: row `r` at step `p` is
+/// `ptr[r · row_stride + p · step]`, `rows` ≤ `mr` rows.
+#[derive(Clone, Copy)]
+struct Strip<T> {
+    ptr: *const T,
+    row_stride: isize,
+    step: isize,
+    rows: usize,
+}
+
+/// The strip of a row-major A at `origin`: read in place when it has all `mr` rows, else
+/// packed (zero-padded) into `buffer`.
+///
+/// # Safety
+/// `origin` addresses `rows` × `kc` values, rows `row_stride` apart, columns contiguous;
+/// `buffer` holds `kc · mr` writable values.
+unsafe fn row_major_strip<T: Element>(
+    kc: usize,
+    rows: usize,
+    mr: usize,
+    origin: *const T,
+    row_stride: isize,
+    buffer: *mut T,
+) -> Strip<T> {
+    if rows == mr {
+        return Strip {
+            ptr: origin,
+            row_stride,
+            step: 1,
+            rows,
+        };
+    }
+    // SAFETY: the caller's contract.
+    unsafe { pack_a(kc, rows, mr, origin, row_stride, 1, buffer) };
+    Strip {
+        ptr: buffer.cast_const(),
+        row_stride: 1,
+        step: mr as isize,
+        rows,
+    }
+}
+
+/// Runs the microkernel on `strip` and every panel of a packed block of B (`cols` columns,
+/// panel `j` at `panels + j · kc · nr`), writing the tiles of C from `c` rightwards.
+///
+/// # Safety
+/// The strip holds `kc` steps of its rows, the block `kc` × `cols` rounded up to `nr`; `c`
+/// addresses `strip.rows` × `cols` writable values that alias neither.
+#[allow(clippy::too_many_arguments)]
+unsafe fn strip_times_panels<T: Element>(
+    kernel: Kernel<T>,
+    kc: usize,
+    strip: Strip<T>,
+    panels: *const T,
+    cols: usize,
+    c: Destination<T>,
+    alpha: T,
+    beta: T,
+) {
+    for jr in (0..cols).step_by(kernel.nr) {
+        // SAFETY: the caller's contract; panel jr / nr and the tile at column jr are inside.
+        unsafe {
+            (kernel.run)(
+                kc,
+                strip.ptr,
+                strip.row_stride,
+                strip.step,
+                panels.add(jr * kc),
+                c.offset(0, jr).ptr,
+                c.row_stride,
+                c.col_stride,
+                alpha,
+                beta,
+                strip.rows,
+                kernel.nr.min(cols - jr),
+            );
         }
     }
 }
