@@ -27,11 +27,13 @@ use super::product::{product, Destination, Element, Operand};
 use super::{sigmoid, sigmoid_slope, Float};
 
 /// Products of at most this many multiply-adds (m·k·n) use the plain loop: below it,
-/// packing costs more than the arithmetic (the article's step, 4 × 3 → 1, is several times
-/// faster with the loop). Measured again with the current products (`training_step` bench,
-/// iris step 120 × 4 → 16 → 3, whose products have 5,760–7,680 multiply-adds; AMD EPYC Zen 4,
-/// three alternating runs): 10.9–12.2 µs in f64 and 16.7–19.3 µs in f32 at 2048, against
-/// 28.7–32.1 and 23.9–30.0 µs with the threshold at 8192, which sends them to the loop.
+/// packing costs more than the arithmetic (the article's step, 4 × 3 → 1, was several times
+/// faster with the loop, measured with the products that came before `product/`). That the
+/// threshold is not too high was measured again with the current products (`training_step`
+/// bench, iris step 120 × 4 → 16 → 3, whose products have 5,760–7,680 multiply-adds; AMD
+/// EPYC Zen 4, three alternating runs): 10.9–12.2 µs in f64 and 16.7–19.3 µs in f32 at 2048,
+/// against 28.7–32.1 and 23.9–30.0 µs at 8192, which sends them to the loop. Lower values
+/// were not measured: no bench shape has products between 12 and 2048 multiply-adds.
 pub(crate) const SMALL_PRODUCT: usize = 2048;
 
 /// `c = alpha · a · b + beta · c`, with `beta = 0` ignoring what `c` held. `c` may be an
