@@ -241,8 +241,9 @@ impl Problem<'_> {
         for start in (0..rows).step_by(block_rows) {
             let end = (start + block_rows).min(rows);
             let x_block = &x[start * d..end * d];
+            let next_block = &x[end * d..(end + block_rows).min(rows) * d];
             let residual = &mut residual[..(end - start) * k];
-            kernels.forward(x_block, d, &w_t, k, residual);
+            kernels.forward(x_block, d, &w_t, k, residual, next_block);
             for (row, y) in residual
                 .chunks_exact_mut(k)
                 .zip(self.y.outer_iter().skip(start))

@@ -43,7 +43,7 @@ pub(crate) const MAX_UNITS: usize = 12;
 
 /// Rows per block for an input of `features` columns of `F`: as many as fit in `BLOCK_BYTES`,
 /// at least 8.
-pub(crate) fn rows_per_block<F>(features: usize) -> usize {
+pub fn rows_per_block<F>(features: usize) -> usize {
     (BLOCK_BYTES / (features.max(1) * std::mem::size_of::<F>())).max(8)
 }
 
@@ -157,15 +157,19 @@ impl<F: Float> Network<F> {
             for start in (0..rows).step_by(block_rows) {
                 let end = (start + block_rows).min(rows);
                 let span = |l: usize| start * widths[l]..end * widths[l];
+                // The next block's input, asked into the cache while the first layer's product
+                // runs on this one.
+                let next_block = &x[end * widths[0]..(end + block_rows).min(rows) * widths[0]];
                 // Forward, layer by layer, on this block's rows.
                 for l in 0..depth {
                     let (before, rest) = activations.split_at_mut(l);
-                    let input = match l {
-                        0 => &x[span(0)],
-                        _ => &before[l - 1][span(l)],
+                    let (input, next) = match l {
+                        0 => (&x[span(0)], next_block),
+                        _ => (&before[l - 1][span(l)], &[][..]),
                     };
                     let out = &mut rest[0][span(l + 1)];
-                    kernels.forward(input, widths[l], &work.weights_t[l], widths[l + 1], out);
+                    let w_t = &work.weights_t[l];
+                    kernels.forward(input, widths[l], w_t, widths[l + 1], out, next);
                     let bias = self.layers[l].bias.as_ref().and_then(|b| b.as_slice());
                     activate_rows(out, widths[l + 1], bias, squash[l]);
                 }
@@ -201,6 +205,7 @@ impl<F: Float> Network<F> {
                             weights,
                             widths[l],
                             previous,
+                            &[],
                         );
                         hidden_delta(
                             previous,

@@ -14,6 +14,8 @@ pub trait Float:
     /// the C library's `exp`, with `x` clamped to where the result is a normal number.
     fn exp_vectorisable(self) -> Self;
     /// The same slice as f64 when `Self` is f64 (for code written for one type only).
+    fn as_f64_slice(values: &[Self]) -> Option<&[f64]>;
+    /// The same slice as f64 when `Self` is f64 (for code written for one type only).
     fn as_f64_slice_mut(values: &mut [Self]) -> Option<&mut [f64]>;
 }
 
@@ -27,6 +29,9 @@ impl Float for f64 {
     #[inline(always)]
     fn exp_vectorisable(self) -> Self {
         super::exp::exp_f64(self)
+    }
+    fn as_f64_slice(values: &[Self]) -> Option<&[f64]> {
+        Some(values)
     }
     fn as_f64_slice_mut(values: &mut [Self]) -> Option<&mut [f64]> {
         Some(values)
@@ -43,6 +48,9 @@ impl Float for f32 {
     #[inline(always)]
     fn exp_vectorisable(self) -> Self {
         super::exp::exp_f32(self)
+    }
+    fn as_f64_slice(_: &[Self]) -> Option<&[f64]> {
+        None
     }
     fn as_f64_slice_mut(_: &mut [Self]) -> Option<&mut [f64]> {
         None

@@ -34,10 +34,10 @@ pub use activation::{sigmoid, sigmoid_slope};
 pub use adam::{Adam, AdamSettings};
 pub use float::Float;
 // The network's products, shared with the models that need products of the same kind.
-pub(crate) use blocked::rows_per_block;
+pub use blocked::rows_per_block;
 pub use kernels::{mat_mul, packed_mat_mul};
 pub use minibatch::{train_relu_network, MinibatchError, MinibatchSettings, TrainingReport};
-pub(crate) use narrow::NarrowKernels;
+pub use narrow::NarrowKernels;
 pub use network::{Layer, Network};
 pub use relu_network::{ReluNetwork, ReluOutput, ReluWorkspace};
 pub use settings::{GradientScale, NetworkSettings, OutputActivation, SettingsError};
