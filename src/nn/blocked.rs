@@ -9,7 +9,7 @@
 //! back-propagated delta and the block's share of every gradient are computed while its rows
 //! are still in cache, so the input is read from memory once per iteration.
 //!
-//! The block products are the narrow kernels of `narrow.rs`: layers of up to [`MAX_UNITS`]
+//! The block products are the narrow kernels of `narrow/`: layers of up to [`MAX_UNITS`]
 //! units (a general GEMM's packing would cost a pass over the block, and its fixed tiles waste
 //! lanes on 10 outputs). Wider layers, and inputs not in standard layout, take the general step.
 //!
