@@ -1,13 +1,15 @@
 //! The forward product of [`super`] for f64 with AVX2 and FMA, written in intrinsics.
 //!
-//! Written as plain Rust arrays of 4 lanes like the other copies, the loop was compiled into
-//! 128-bit halves with accumulators spilled to the stack, and the copy of 8 lanes (two
-//! registers per chunk) spilled as well: 15–27 GFLOP/s on a 41-row block of 784 features × 10
-//! outputs, against 40–50 here (`narrow` probe, Zen 4 running its AVX2 copy). Registers are
-//! named here, so the compiler has nothing to choose.
+//! In plain Rust like the other copies it spilled: with the AVX-512 copy's chunks of 8 f64 (two
+//! registers each) and with chunks of 4, which LLVM compiled into 128-bit halves with the
+//! accumulators on the stack. On a 41-row block of 784 features × 10 outputs (Zen 4 running this
+//! copy) the plain copy ran at 12–18 GFLOP/s, the tile shapes tried in plain code at 11–27 in a
+//! probe, and this one at 28–36 (`cargo bench --bench narrow_products`). Here the registers are
+//! named, so the compiler has nothing to choose.
 
-use std::arch::x86_64::_mm256_storeu_pd;
-use std::arch::x86_64::{__m256d, _mm256_fmadd_pd, _mm256_loadu_pd, _mm256_setzero_pd};
+use std::arch::x86_64::{
+    __m256d, _mm256_fmadd_pd, _mm256_loadu_pd, _mm256_setzero_pd, _mm256_storeu_pd,
+};
 
 use super::{lane_sum, PrefetchStream, PREFETCH_PER_CHUNK};
 
