@@ -36,46 +36,28 @@ pub(super) unsafe fn forward(
     out: &mut [f64],
     next: &[f64],
 ) {
-    // SAFETY: this function's own requirements.
-    unsafe { forward_in_tiles::<ROWS, OUTPUTS>(x, features, w_t, outputs, out, next) }
-}
-
-/// [`forward`] in tiles of `R` rows × `J` outputs; leftover rows one at a time.
-///
-/// # Safety
-/// As [`forward`].
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-pub(super) unsafe fn forward_in_tiles<const R: usize, const J: usize>(
-    x: &[f64],
-    features: usize,
-    w_t: &[f64],
-    outputs: usize,
-    out: &mut [f64],
-    next: &[f64],
-) {
     let rows = out.len() / outputs;
     let mut stream = PrefetchStream::over(next);
     let mut r = 0;
-    while r + R <= rows {
+    while r + ROWS <= rows {
         // SAFETY: this function's own requirements.
-        unsafe { forward_rows::<R, J>(x, features, w_t, outputs, out, r, &mut stream) };
-        r += R;
+        unsafe { forward_rows::<ROWS>(x, features, w_t, outputs, out, r, &mut stream) };
+        r += ROWS;
     }
     while r < rows {
         // SAFETY: as above.
-        unsafe { forward_rows::<1, J>(x, features, w_t, outputs, out, r, &mut stream) };
+        unsafe { forward_rows::<1>(x, features, w_t, outputs, out, r, &mut stream) };
         r += 1;
     }
 }
 
-/// Rows `first..first + R` in groups of `J`, then 2, then 1 outputs.
+/// Rows `first..first + R` in groups of `OUTPUTS`, then 2, then 1 outputs.
 ///
 /// # Safety
 /// As [`forward`].
 #[target_feature(enable = "avx2,fma")]
 #[inline]
-unsafe fn forward_rows<const R: usize, const J: usize>(
+unsafe fn forward_rows<const R: usize>(
     x: &[f64],
     features: usize,
     w_t: &[f64],
@@ -85,10 +67,10 @@ unsafe fn forward_rows<const R: usize, const J: usize>(
     stream: &mut PrefetchStream,
 ) {
     let mut j = 0;
-    while j + J <= outputs {
+    while j + OUTPUTS <= outputs {
         // SAFETY: as above.
-        unsafe { tile::<R, J>(x, features, w_t, outputs, out, (first, j), stream) };
-        j += J;
+        unsafe { tile::<R, OUTPUTS>(x, features, w_t, outputs, out, (first, j), stream) };
+        j += OUTPUTS;
     }
     while j + 2 <= outputs {
         // SAFETY: as above.
